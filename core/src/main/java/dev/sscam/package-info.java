@@ -1,0 +1,2 @@
+/** sscam: class activation maps for ONNX image classifiers. */
+package dev.sscam;
