@@ -1,0 +1,418 @@
+package dev.sscam.model;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.sscam.SscamException;
+import dev.sscam.onnx.GraphSurgery;
+import dev.sscam.onnx.OnnxModelFile;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An image classifier running in ONNX Runtime: scores batches, exposes any candidate layer's
+ * activations together with the logits of the same run.
+ *
+ * <p>Inputs are preprocessed images, flattened NCHW ({@code n × 3 × H × W} floats). Batches are cut
+ * at {@link #batchSize()}; a model exported with a fixed batch dimension is fed in chunks of exactly
+ * that size (the last one zero-padded). Not thread-confined: ONNX Runtime sessions may be run
+ * concurrently. Close it to free the native sessions.
+ */
+public final class OnnxClassifier implements AutoCloseable {
+  private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+
+  private final OnnxModelFile file;
+  private final ModelCard card;
+  private final String inputName;
+  private final String outputName;
+  private final int fixedBatch;
+  private final int batchSize;
+  private final int threads;
+  private final OrtSession session;
+  private final int numClasses;
+  private final Map<String, OrtSession> layerSessions = new HashMap<>();
+  private LayerCatalog catalog;
+
+  private OnnxClassifier(OnnxModelFile file, ModelCard card, int batchSize, int threads) {
+    this.file = file;
+    GraphProto g = file.proto().getGraph();
+    this.inputName = chooseInput(g, card, file.path());
+    ValueInfoProto input = g.getInputList().stream().filter(i -> i.getName().equals(inputName)).findFirst().orElseThrow();
+    List<TensorShapeProto.Dimension> dims = input.getType().getTensorType().getShape().getDimList();
+    if (dims.size() == 4 && dims.get(1).hasDimValue() && dims.get(1).getDimValue() != 3
+        && dims.get(3).hasDimValue() && dims.get(3).getDimValue() == 3) {
+      throw new SscamException("model input '" + inputName + "' is NHWC " + shapeText(dims)
+          + "; sscam needs NCHW (re-export, e.g. tf2onnx --inputs-as-nchw " + inputName + ")");
+    }
+    int h = dims.get(2).hasDimValue() ? (int) dims.get(2).getDimValue() : -1;
+    int w = dims.get(3).hasDimValue() ? (int) dims.get(3).getDimValue() : -1;
+    if (card == null) {
+      card = ModelCard.defaults(stem(file.path()), h > 0 ? h : 224, w > 0 ? w : 224);
+    } else if ((h > 0 && h != card.height()) || (w > 0 && w != card.width())) {
+      throw new SscamException("model card says input " + card.height() + "x" + card.width()
+          + " but the model's input is " + h + "x" + w);
+    }
+    this.card = card;
+    this.outputName = chooseOutput(g, card);
+    this.fixedBatch = dims.get(0).hasDimValue() && dims.get(0).getDimValue() > 0 ? (int) dims.get(0).getDimValue() : 0;
+    this.batchSize = fixedBatch > 0 ? fixedBatch : batchSize;
+    this.threads = threads;
+    this.session = createSession(file.proto());
+    try {
+      this.numClasses = probeClasses();
+    } catch (RuntimeException e) {
+      closeQuietly();
+      throw e;
+    }
+    if (!card.labels().isEmpty() && card.labels().size() != numClasses) {
+      closeQuietly();
+      throw new SscamException("model card lists " + card.labels().size() + " labels but the model outputs "
+          + numClasses + " classes");
+    }
+  }
+
+  /** Opens {@code model} with its card (or ImageNet defaults), batch size 16, all cores. */
+  public static OnnxClassifier open(Path model) {
+    return open(model, 16, 0);
+  }
+
+  /**
+   * Opens {@code model} with its card beside it (or ImageNet defaults).
+   *
+   * @param batchSize images per forward pass (ignored for fixed-batch models)
+   * @param threads ONNX Runtime intra-op threads, 0 for its default (one per core)
+   */
+  public static OnnxClassifier open(Path model, int batchSize, int threads) {
+    OnnxModelFile file = OnnxModelFile.load(model);
+    return open(file, ModelCard.besides(model).orElse(null), batchSize, threads);
+  }
+
+  /** Opens an already-read model with an explicit card (null for defaults). */
+  public static OnnxClassifier open(OnnxModelFile file, ModelCard card, int batchSize, int threads) {
+    if (batchSize < 1) {
+      throw new SscamException("batch size must be at least 1, got " + batchSize);
+    }
+    return new OnnxClassifier(file, card, batchSize, threads);
+  }
+
+  /** The model file (path, inline proto, hash). */
+  public OnnxModelFile file() {
+    return file;
+  }
+
+  /** The model card in force (read or defaulted). */
+  public ModelCard card() {
+    return card;
+  }
+
+  /** Number of classes C. */
+  public int numClasses() {
+    return numClasses;
+  }
+
+  /** Images per forward pass. */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /** Floats in one preprocessed image: 3·H·W. */
+  public int imageSize() {
+    return 3 * card.height() * card.width();
+  }
+
+  /** Name of the graph input that receives the images. */
+  public String inputName() {
+    return inputName;
+  }
+
+  /** Name of the graph output holding the logits. */
+  public String outputName() {
+    return outputName;
+  }
+
+  /** The shared ONNX Runtime environment. */
+  public static OrtEnvironment environment() {
+    return ENV;
+  }
+
+  /** Session options used for every session of this classifier (caller closes them). */
+  public OrtSession.SessionOptions sessionOptions() {
+    try {
+      OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+      o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      if (threads > 0) {
+        o.setIntraOpNumThreads(threads);
+      }
+      return o;
+    } catch (OrtException e) {
+      throw new SscamException("cannot configure ONNX Runtime: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Logits {@code z = f(X)} of {@code n} preprocessed images.
+   *
+   * @param inputs {@code n × 3 × H × W} floats, NCHW
+   * @return {@code [n][C]} logits
+   */
+  public float[][] logits(float[] inputs, int n) {
+    checkInputs(inputs, n);
+    float[][] out = new float[n][];
+    for (int start = 0; start < n; start += batchSize) {
+      int count = Math.min(batchSize, n - start);
+      Map<String, float[]> r = run(session, inputs, start, count, List.of(outputName));
+      float[] z = r.get(outputName);
+      for (int i = 0; i < count; i++) {
+        out[start + i] = java.util.Arrays.copyOfRange(z, i * numClasses, (i + 1) * numClasses);
+      }
+    }
+    return out;
+  }
+
+  /** The model's candidate target layers (probed once, on first use). */
+  public synchronized LayerCatalog layers() {
+    if (catalog == null) {
+      catalog = probeLayers();
+    }
+    return catalog;
+  }
+
+  /** Resolves a layer by module path, tensor name or node name; null or blank gives the default. */
+  public TargetLayer layer(String id) {
+    return id == null || id.isBlank() ? layers().defaultLayer() : layers().resolve(id);
+  }
+
+  /**
+   * Activations of {@code layer} and logits, from one run over {@code n} images.
+   *
+   * @return activations {@code [n, K, h, w]} flattened, and logits {@code [n][C]}
+   */
+  public LayerActivations activations(float[] inputs, int n, TargetLayer layer) {
+    checkInputs(inputs, n);
+    OrtSession s = layerSession(layer.tensor());
+    int per = layer.channels() * layer.height() * layer.width();
+    float[] acts = new float[n * per];
+    float[][] logits = new float[n][];
+    for (int start = 0; start < n; start += batchSize) {
+      int count = Math.min(batchSize, n - start);
+      Map<String, float[]> r = run(s, inputs, start, count, List.of(layer.tensor(), outputName));
+      System.arraycopy(r.get(layer.tensor()), 0, acts, start * per, count * per);
+      float[] z = r.get(outputName);
+      for (int i = 0; i < count; i++) {
+        logits[start + i] = java.util.Arrays.copyOfRange(z, i * numClasses, (i + 1) * numClasses);
+      }
+    }
+    return new LayerActivations(layer, n, acts, logits);
+  }
+
+  /**
+   * Runs {@code s} on images {@code start..start+count-1} and copies the named outputs (the first
+   * {@code count} samples of each) to heap arrays. Every native tensor and result is closed here.
+   */
+  Map<String, float[]> run(OrtSession s, float[] inputs, int start, int count, List<String> outputs) {
+    int per = imageSize();
+    int feedCount = fixedBatch > 0 ? fixedBatch : count;
+    FloatBuffer buf;
+    if (feedCount == count) {
+      buf = FloatBuffer.wrap(inputs, start * per, count * per).slice();
+    } else {
+      float[] padded = new float[feedCount * per];
+      System.arraycopy(inputs, start * per, padded, 0, count * per);
+      buf = FloatBuffer.wrap(padded);
+    }
+    long[] shape = {feedCount, 3, card.height(), card.width()};
+    try (OnnxTensor t = OnnxTensor.createTensor(ENV, buf, shape);
+        OrtSession.Result r = s.run(Map.of(inputName, t), new HashSet<>(outputs))) {
+      Map<String, float[]> out = new LinkedHashMap<>();
+      for (String name : outputs) {
+        OnnxTensor o = (OnnxTensor) r.get(name).orElseThrow();
+        FloatBuffer fb = o.getFloatBuffer();
+        int total = fb.remaining();
+        float[] all = new float[total / feedCount * count];
+        fb.get(all);
+        out.put(name, all);
+      }
+      return out;
+    } catch (OrtException e) {
+      throw new SscamException("ONNX Runtime failed to run the model: " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  private void checkInputs(float[] inputs, int n) {
+    if (n < 0 || inputs.length < (long) n * imageSize()) {
+      throw new IllegalArgumentException("expected " + n + " images of 3x" + card.height() + "x" + card.width()
+          + " floats, got " + inputs.length + " floats");
+    }
+  }
+
+  private synchronized OrtSession layerSession(String tensor) {
+    OrtSession s = layerSessions.get(tensor);
+    if (s == null) {
+      s = createSession(GraphSurgery.addOutputs(file.proto(), List.of(tensor)));
+      layerSessions.put(tensor, s);
+    }
+    return s;
+  }
+
+  /** Creates a session over {@code model} with this classifier's options; the caller closes it. */
+  public OrtSession createSession(ModelProto model) {
+    try (OrtSession.SessionOptions o = sessionOptions()) {
+      return ENV.createSession(model.toByteArray(), o);
+    } catch (OrtException e) {
+      throw new SscamException("ONNX Runtime cannot load the model " + file.path() + ": " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  private int probeClasses() {
+    try {
+      NodeInfo info = session.getOutputInfo().get(outputName);
+      if (info != null && info.getInfo() instanceof TensorInfo ti) {
+        long[] s = ti.getShape();
+        if (s.length == 2 && s[1] > 0) {
+          return (int) s[1];
+        }
+      }
+    } catch (OrtException e) {
+      throw new SscamException("cannot read the model's outputs: " + e.getMessage(), e);
+    }
+    float[][] z = logits(new float[imageSize()], 1);
+    return z[0].length;
+  }
+
+  private LayerCatalog probeLayers() {
+    GraphProto g = file.proto().getGraph();
+    Set<String> initializers = new HashSet<>();
+    for (TensorProto t : g.getInitializerList()) {
+      initializers.add(t.getName());
+    }
+    List<String> produced = new ArrayList<>();
+    for (NodeProto n : g.getNodeList()) {
+      for (String o : n.getOutputList()) {
+        if (!o.isEmpty() && !initializers.contains(o)) {
+          produced.add(o);
+        }
+      }
+    }
+    Map<String, long[]> shapes = new HashMap<>();
+    try (OrtSession probe = createSession(GraphSurgery.addOutputs(file.proto(), produced))) {
+      List<String> rank4 = new ArrayList<>();
+      for (Map.Entry<String, NodeInfo> e : probe.getOutputInfo().entrySet()) {
+        if (e.getValue().getInfo() instanceof TensorInfo ti && ti.type == OnnxJavaType.FLOAT && ti.getShape().length == 4) {
+          rank4.add(e.getKey());
+        }
+      }
+      // One image through the model gives every candidate's concrete shape.
+      int feed = fixedBatch > 0 ? fixedBatch : 1;
+      long[] shape = {feed, 3, card.height(), card.width()};
+      try (OnnxTensor t = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(new float[feed * imageSize()]), shape);
+          OrtSession.Result r = probe.run(Map.of(inputName, t), new HashSet<>(rank4))) {
+        for (String name : rank4) {
+          long[] s = ((TensorInfo) r.get(name).orElseThrow().getInfo()).getShape();
+          s[0] = 1;
+          shapes.put(name, s);
+        }
+      }
+    } catch (OrtException e) {
+      throw new SscamException("cannot list the model's layers: " + firstLine(e.getMessage()), e);
+    }
+    return LayerCatalog.name(g.getNodeList(), shapes, card.targetLayer());
+  }
+
+  private static String chooseInput(GraphProto g, ModelCard card, Path path) {
+    Set<String> initializers = new HashSet<>();
+    g.getInitializerList().forEach(t -> initializers.add(t.getName()));
+    List<ValueInfoProto> inputs = g.getInputList().stream().filter(i -> !initializers.contains(i.getName())).toList();
+    if (card != null && card.inputName() != null) {
+      ValueInfoProto named = inputs.stream().filter(i -> i.getName().equals(card.inputName())).findFirst()
+          .orElseThrow(() -> new SscamException("model card names input '" + card.inputName()
+              + "' but the model's inputs are " + inputs.stream().map(ValueInfoProto::getName).toList()));
+      if (!isImageInput(named)) {
+        throw new SscamException("model input '" + named.getName() + "' is not a 4-D float tensor");
+      }
+      return named.getName();
+    }
+    List<ValueInfoProto> images = inputs.stream().filter(OnnxClassifier::isImageInput).toList();
+    if (images.isEmpty()) {
+      throw new SscamException("model " + path + " has no 4-D image input (inputs: "
+          + inputs.stream().map(i -> i.getName() + shapeText(i.getType().getTensorType().getShape().getDimList())).toList() + ")");
+    }
+    if (inputs.size() > 1) {
+      throw new SscamException("model " + path + " has " + inputs.size() + " inputs; sscam feeds one image input");
+    }
+    return images.get(0).getName();
+  }
+
+  private static boolean isImageInput(ValueInfoProto v) {
+    return v.getType().hasTensorType()
+        && v.getType().getTensorType().getElemType() == TensorProto.DataType.FLOAT_VALUE
+        && v.getType().getTensorType().getShape().getDimCount() == 4;
+  }
+
+  private static String chooseOutput(GraphProto g, ModelCard card) {
+    if (card.outputName() != null) {
+      if (g.getOutputList().stream().noneMatch(o -> o.getName().equals(card.outputName()))) {
+        throw new SscamException("model card names output '" + card.outputName() + "' but the model's outputs are "
+            + g.getOutputList().stream().map(ValueInfoProto::getName).toList());
+      }
+      return card.outputName();
+    }
+    if (g.getOutputCount() == 0) {
+      throw new SscamException("the model has no outputs");
+    }
+    return g.getOutput(0).getName();
+  }
+
+  private static String shapeText(List<TensorShapeProto.Dimension> dims) {
+    return dims.stream().map(d -> d.hasDimValue() ? Long.toString(d.getDimValue()) : d.getDimParam().isEmpty() ? "?" : d.getDimParam())
+        .toList().toString();
+  }
+
+  private static String stem(Path p) {
+    String f = p.getFileName().toString();
+    return f.endsWith(".onnx") ? f.substring(0, f.length() - 5) : f;
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("");
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (RuntimeException ignored) {
+      // already failing: the original error is the one to report
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      for (OrtSession s : layerSessions.values()) {
+        s.close();
+      }
+      layerSessions.clear();
+      if (session != null) {
+        session.close();
+      }
+    } catch (OrtException e) {
+      throw new SscamException("cannot close ONNX Runtime session: " + e.getMessage(), e);
+    }
+  }
+}
