@@ -1,0 +1,140 @@
+package dev.sscam.cam;
+
+import dev.sscam.Progress;
+import dev.sscam.model.OnnxClassifier;
+import dev.sscam.model.TargetLayer;
+
+/**
+ * Everything a method needs to weigh the channels of one image: the model, the target layer, the
+ * preprocessed input {@code X0}, its activations {@code A} and logits, the class {@code c} and the
+ * options; plus the shared, lazily computed pieces (masks {@code H_k}, baseline score {@code
+ * s_c(X_b)}).
+ */
+public final class CamContext {
+  private final OnnxClassifier model;
+  private final TargetLayer layer;
+  private final float[] input;
+  private final float[] activations;
+  private final float[] logits;
+  private final int classIndex;
+  private final CamOptions options;
+  private final Progress progress;
+  private BilinearUpsample upsample;
+  private Double baseline;
+
+  CamContext(OnnxClassifier model, TargetLayer layer, float[] input, float[] activations, float[] logits,
+      int classIndex, CamOptions options, Progress progress) {
+    this.model = model;
+    this.layer = layer;
+    this.input = input;
+    this.activations = activations;
+    this.logits = logits;
+    this.classIndex = classIndex;
+    this.options = options;
+    this.progress = progress;
+  }
+
+  public OnnxClassifier model() {
+    return model;
+  }
+
+  public TargetLayer layer() {
+    return layer;
+  }
+
+  /** {@code X0}, 3×H×W, preprocessed. */
+  public float[] input() {
+    return input;
+  }
+
+  /** {@code A}, K×h×w, of {@code X0}. */
+  public float[] activations() {
+    return activations;
+  }
+
+  /** {@code z = f(X0)}. */
+  public float[] logits() {
+    return logits;
+  }
+
+  /** The class {@code c}. */
+  public int classIndex() {
+    return classIndex;
+  }
+
+  public CamOptions options() {
+    return options;
+  }
+
+  public Progress progress() {
+    return progress;
+  }
+
+  /** Number of channels K. */
+  public int channels() {
+    return layer.channels();
+  }
+
+  /** Feature-map pixels h·w. */
+  public int featureSize() {
+    return layer.height() * layer.width();
+  }
+
+  /** Input pixels H·W (per colour channel). */
+  public int inputPixels() {
+    return model.card().height() * model.card().width();
+  }
+
+  /** Whether channel {@code k} of {@code A} is constant (for Score-CAM: {@code H_k = 0}). */
+  public boolean isConstant(int k) {
+    return MinMax.isConstant(activations, k * featureSize(), featureSize());
+  }
+
+  /** Whether channel {@code k} of {@code A} is zero everywhere (adds nothing to {@code L}). */
+  public boolean isZero(int k) {
+    int off = k * featureSize();
+    for (int i = off; i < off + featureSize(); i++) {
+      if (activations[i] != 0f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Writes the mask {@code H_k} (H×W) into {@code dst}: {@code s(U(A_k))} or, under the torchcam
+   * order, {@code U(s(A_k))}.
+   */
+  public void mask(int k, float[] dst) {
+    BilinearUpsample u = upsample();
+    if (options.maskOrder() == MaskOrder.UPSAMPLE_THEN_NORMALISE) {
+      u.apply(activations, k * featureSize(), dst);
+      MinMax.normaliseInPlace(dst);
+    } else {
+      float[] channel = java.util.Arrays.copyOfRange(activations, k * featureSize(), (k + 1) * featureSize());
+      u.apply(MinMax.normaliseInPlace(channel), 0, dst);
+    }
+  }
+
+  /** The feature-to-input upsampler {@code U}. */
+  public synchronized BilinearUpsample upsample() {
+    if (upsample == null) {
+      upsample = new BilinearUpsample(layer.height(), layer.width(), model.card().height(), model.card().width());
+    }
+    return upsample;
+  }
+
+  /** {@code s_c(X_b)} with {@code X_b = 0}, computed once (one forward pass). */
+  public synchronized double baselineScore() {
+    if (baseline == null) {
+      float[][] z = model.logits(new float[input.length], 1);
+      baseline = options.score().of(z[0], classIndex);
+    }
+    return baseline;
+  }
+
+  /** A scorer of masked inputs at the options' batch size. */
+  public MaskedScoring scoring() {
+    return new MaskedScoring(model, options.batchSize());
+  }
+}

@@ -1,0 +1,16 @@
+package dev.sscam.cam;
+
+/**
+ * A class activation map method: all it decides is the channel weights {@code α_k}. The weighted
+ * sum {@code L = ReLU(Σ_k α_k A_k)}, upsampling and normalisation are shared ({@link Explainer}).
+ */
+public interface CamMethod {
+  /** Stable id used on the command line and in files ({@code ss-cam-1}, {@code grad-cam++}...). */
+  String id();
+
+  /** Human title for figures ({@code SS-CAM (1)}). */
+  String title();
+
+  /** Computes {@code α_k} for the image and class in {@code ctx}. */
+  ChannelWeights weights(CamContext ctx);
+}

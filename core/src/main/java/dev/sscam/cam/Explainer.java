@@ -1,0 +1,114 @@
+package dev.sscam.cam;
+
+import dev.sscam.Progress;
+import dev.sscam.SscamException;
+import dev.sscam.model.LayerActivations;
+import dev.sscam.model.OnnxClassifier;
+import dev.sscam.model.TargetLayer;
+
+/**
+ * Turns a method's channel weights into maps: {@code L = ReLU(Σ_k α_k A_k)} (with {@code α} or
+ * {@code softmax(α)}), {@code cam = s(L)} at feature resolution and {@code E = s(U(L))} at input
+ * resolution (PAPER.md). One explainer serves every method and image of a model.
+ */
+public final class Explainer {
+  private final OnnxClassifier model;
+
+  /** An explainer over {@code model} (not closed by the explainer). */
+  public Explainer(OnnxClassifier model) {
+    this.model = model;
+  }
+
+  /** Explains one preprocessed image (3×H×W) with {@code method}. */
+  public SaliencyMap explain(float[] input, CamMethod method, CamOptions options) {
+    return explain(input, method, options, Progress.NONE);
+  }
+
+  /** Explains one preprocessed image, reporting progress of the forward passes. */
+  public SaliencyMap explain(float[] input, CamMethod method, CamOptions options, Progress progress) {
+    if (input.length != model.imageSize()) {
+      throw new SscamException("input has " + input.length + " floats; the model takes 3x"
+          + model.card().height() + "x" + model.card().width() + " = " + model.imageSize());
+    }
+    long t0 = System.nanoTime();
+    TargetLayer layer = model.layer(options.layer());
+    LayerActivations act = model.activations(input, 1, layer);
+    float[] logits = act.logits()[0];
+    int c = chooseClass(options.targetClass(), logits);
+    CamContext ctx = new CamContext(model, layer, input, act.values(), logits, c, options, progress);
+    ChannelWeights weights = method.weights(ctx);
+    float[] l = weightedSum(ctx, weighted(weights.alpha(), options.channelWeighting()));
+    boolean allZero = MinMax.isConstant(l, 0, l.length);
+    float[] e = ctx.upsample().apply(l);
+    MinMax.normaliseInPlace(e);
+    MinMax.normaliseInPlace(l);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Provenance p = new Provenance(method.id(), options.asMap(), options.seed(), layer.name(), layer.tensor(),
+        model.file().path().toString(), model.file().sha256(), weights.forwardPasses() + 1, seconds);
+    return new SaliencyMap(c, model.card().label(c), options.score().of(logits, c), Score.softmax(logits, c),
+        logits[c], l, layer.height(), layer.width(), e, model.card().height(), model.card().width(),
+        weights.alpha(), allZero, p);
+  }
+
+  /** The class to explain: {@code requested}, or the top-1 class when it is -1. */
+  int chooseClass(int requested, float[] logits) {
+    if (requested >= logits.length) {
+      throw new SscamException("class index " + requested + " is out of range: the model has " + logits.length
+          + " classes (0.." + (logits.length - 1) + ")");
+    }
+    if (requested >= 0) {
+      return requested;
+    }
+    int best = 0;
+    for (int i = 1; i < logits.length; i++) {
+      if (logits[i] > logits[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** {@code α} or {@code softmax(α)} over channels. */
+  static float[] weighted(float[] alpha, ChannelWeighting weighting) {
+    if (weighting == ChannelWeighting.RAW) {
+      return alpha;
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (float a : alpha) {
+      max = Math.max(max, a);
+    }
+    double sum = 0;
+    double[] e = new double[alpha.length];
+    for (int k = 0; k < alpha.length; k++) {
+      e[k] = Math.exp(alpha[k] - max);
+      sum += e[k];
+    }
+    float[] out = new float[alpha.length];
+    for (int k = 0; k < alpha.length; k++) {
+      out[k] = (float) (e[k] / sum);
+    }
+    return out;
+  }
+
+  /** {@code ReLU(Σ_k α_k A_k)} at feature resolution, accumulated in double. */
+  static float[] weightedSum(CamContext ctx, float[] alpha) {
+    int size = ctx.featureSize();
+    double[] acc = new double[size];
+    float[] a = ctx.activations();
+    for (int k = 0; k < alpha.length; k++) {
+      double wk = alpha[k];
+      if (wk == 0) {
+        continue;
+      }
+      int off = k * size;
+      for (int p = 0; p < size; p++) {
+        acc[p] += wk * a[off + p];
+      }
+    }
+    float[] l = new float[size];
+    for (int p = 0; p < size; p++) {
+      l[p] = (float) Math.max(0, acc[p]);
+    }
+    return l;
+  }
+}

@@ -1,0 +1,44 @@
+package dev.sscam.cam;
+
+/**
+ * Min-max normalisation {@code s(M) = (M − min M) / (max M − min M)}, exact (no epsilon), so a map
+ * of any scale normalises the same; a constant map becomes all zeros, never NaN (PAPER.md).
+ */
+public final class MinMax {
+  private MinMax() {}
+
+  /** Normalises {@code m} in place and returns it. */
+  public static float[] normaliseInPlace(float[] m) {
+    float min = Float.POSITIVE_INFINITY;
+    float max = Float.NEGATIVE_INFINITY;
+    for (float v : m) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    double range = (double) max - min;
+    if (!(range > 0)) {
+      java.util.Arrays.fill(m, 0f);
+      return m;
+    }
+    for (int i = 0; i < m.length; i++) {
+      m[i] = (float) ((m[i] - (double) min) / range);
+    }
+    return m;
+  }
+
+  /** A normalised copy of {@code m}. */
+  public static float[] normalise(float[] m) {
+    return normaliseInPlace(m.clone());
+  }
+
+  /** Whether {@code m[off..off+len)} is constant (such a map normalises to zeros). */
+  public static boolean isConstant(float[] m, int off, int len) {
+    float first = m[off];
+    for (int i = off + 1; i < off + len; i++) {
+      if (m[i] != first) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,27 @@
+package dev.sscam.cam;
+
+import java.util.Map;
+
+/**
+ * What produced a map, so that it can be reproduced and compared (Tribuo's habit).
+ *
+ * @param method method id ({@code ss-cam-2}, {@code grad-cam}, ...)
+ * @param options every option in force, by name
+ * @param seed seed of the noise draws
+ * @param layer target layer's human name
+ * @param layerTensor target layer's ONNX tensor
+ * @param model model file path
+ * @param modelSha256 SHA-256 of the model file and its external data
+ * @param forwardPasses model forward passes spent on this map (activations run included)
+ * @param seconds wall time of the whole map
+ */
+public record Provenance(
+    String method,
+    Map<String, Object> options,
+    long seed,
+    String layer,
+    String layerTensor,
+    String model,
+    String modelSha256,
+    long forwardPasses,
+    double seconds) {}
