@@ -83,9 +83,11 @@ public final class ImageReader {
     Raster raster;
     ColorModel colorModel;
     try {
-      if (format.equals("jpeg") && reader.canReadRaster() && isFourComponentJpeg(reader)) {
-        // CMYK / YCCK: take the samples, not the reader's ICC-managed RGB (PIL ignores profiles).
-        raster = reader.readRaster(0, null);
+      JpegLayout jpeg = format.equals("jpeg") ? JpegLayout.of(file) : null;
+      if (jpeg != null && jpeg.components() == 4) {
+        // CMYK / YCCK: take the stored samples, not the reader's ICC-managed RGB (PIL ignores
+        // profiles and applies its own naive formula).
+        raster = jpeg.toLibjpegCmyk(reader.readRaster(0, null));
         colorModel = null;
       } else {
         BufferedImage decoded = reader.read(0);
@@ -123,22 +125,11 @@ public final class ImageReader {
     }
   }
 
-  private static boolean isFourComponentJpeg(javax.imageio.ImageReader reader) throws IOException {
-    try {
-      return reader.getRawImageType(0) != null
-          && reader.getRawImageType(0).getColorModel().getNumComponents() == 4
-          && reader.getRawImageType(0).getColorModel().getColorSpace().getType()
-              != ColorSpace.TYPE_RGB;
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
-  }
-
   /**
-   * CMYK samples to RGB as PIL's {@code cmyk2rgb}: {@code nk = 255 − K}, {@code R = nk −
-   * C·nk/255} with PIL's rounded {@code MULDIV255}. TwelveMonkeys' raster holds CMYK with Adobe's
-   * inversion already undone (0 = no ink), i.e. the values PIL holds after its {@code CMYK;I}
-   * unpacker.
+   * libjpeg's CMYK output to RGB as PIL does it: PIL unpacks every 4-component JPEG with {@code
+   * CMYK;I} (Adobe's inverted convention, whatever the markers say), so {@code C = 255 − c}, and
+   * then {@code cmyk2rgb}: {@code nk = 255 − K}, {@code R = nk − MULDIV255(C, nk)} (same for G
+   * from M, B from Y).
    */
   private static BufferedImage fromCmyk(Raster raster, Path file) {
     if (raster.getNumBands() != 4) {
@@ -154,6 +145,9 @@ public final class ImageReader {
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         raster.getPixel(x0 + x, y0 + y, px);
+        for (int c = 0; c < 4; c++) {
+          px[c] = 255 - px[c]; // PIL's CMYK;I unpacker
+        }
         int nk = 255 - px[3];
         int r = clip(nk - mulDiv255(px[0], nk));
         int g = clip(nk - mulDiv255(px[1], nk));

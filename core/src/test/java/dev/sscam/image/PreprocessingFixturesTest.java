@@ -53,7 +53,6 @@ class PreprocessingFixturesTest {
         worstAt = i;
       }
     }
-    System.out.println("FIXTURE " + name + " worst=" + worst);
     assertThat(worst)
         .as("%s: largest difference %s at flat index %d", name, worst, worstAt)
         .isLessThanOrEqualTo(tolerance);
