@@ -1,6 +1,7 @@
 package dev.sscam.cam;
 
 import dev.sscam.Progress;
+import dev.sscam.model.LayerGradients;
 import dev.sscam.model.OnnxClassifier;
 import dev.sscam.model.TargetLayer;
 
@@ -21,6 +22,7 @@ public final class CamContext {
   private final Progress progress;
   private BilinearUpsample upsample;
   private Double baseline;
+  private LayerGradients gradients;
 
   CamContext(OnnxClassifier model, TargetLayer layer, float[] input, float[] activations, float[] logits,
       int classIndex, CamOptions options, Progress progress) {
@@ -131,6 +133,21 @@ public final class CamContext {
       baseline = options.score().of(z[0], classIndex);
     }
     return baseline;
+  }
+
+  /** {@code A} and {@code g = ∂z_c/∂A} of {@code X0} (computed once). */
+  public synchronized LayerGradients gradients() {
+    if (gradients == null) {
+      gradients = gradients(input, 1);
+    }
+    return gradients;
+  }
+
+  /** {@code A} and {@code ∂z_c/∂A} of {@code n} other inputs (3×H×W each), for the same class c. */
+  public LayerGradients gradients(float[] inputs, int n) {
+    int[] classes = new int[n];
+    java.util.Arrays.fill(classes, classIndex);
+    return model.gradients(inputs, n, layer, classes);
   }
 
   /** A scorer of masked inputs at the options' batch size. */

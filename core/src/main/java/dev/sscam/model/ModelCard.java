@@ -107,6 +107,12 @@ public record ModelCard(
     return new ModelCard(name, inputName, outputName, height, width, mean, std, List.copyOf(labels), target, card);
   }
 
+  /** The torchvision-equivalent input transform this card describes (resize, scale, normalise). */
+  public dev.sscam.image.Preprocessing preprocessing() {
+    return new dev.sscam.image.Preprocessing(height, width,
+        new double[] {mean[0], mean[1], mean[2]}, new double[] {std[0], std[1], std[2]});
+  }
+
   /** Label of class {@code c}: the card's, or {@code class c}. */
   public String label(int c) {
     return c >= 0 && c < labels.size() ? labels.get(c) : "class " + c;

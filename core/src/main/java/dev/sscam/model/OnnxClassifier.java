@@ -16,6 +16,9 @@ import ai.onnxruntime.TensorInfo;
 import dev.sscam.SscamException;
 import dev.sscam.onnx.GraphSurgery;
 import dev.sscam.onnx.OnnxModelFile;
+import dev.sscam.onnx.gradient.GradientGraph;
+import dev.sscam.onnx.gradient.HeadGradient;
+import dev.sscam.onnx.gradient.HeadGradientSession;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,6 +51,7 @@ public final class OnnxClassifier implements AutoCloseable {
   private final OrtSession session;
   private final int numClasses;
   private final Map<String, OrtSession> layerSessions = new HashMap<>();
+  private final Map<String, GradientPlan> gradientPlans = new HashMap<>();
   private LayerCatalog catalog;
 
   private OnnxClassifier(OnnxModelFile file, ModelCard card, int batchSize, int threads) {
@@ -221,6 +225,93 @@ public final class OnnxClassifier implements AutoCloseable {
     }
     return new LayerActivations(layer, n, acts, logits);
   }
+
+  /**
+   * Activations of {@code layer}, the gradient of each image's chosen logit with respect to them
+   * ({@code g_i = ∂z_{c_i}/∂A_i}), and the logits, for {@code n} images. The gradient comes from the
+   * head (target layer → logits) compiled into an ONNX gradient graph ({@link HeadGradient}), fed
+   * with the activations (and any other tensor the head reads) of one forward run.
+   *
+   * @param classes class {@code c_i} of each image
+   */
+  public LayerGradients gradients(float[] inputs, int n, TargetLayer layer, int[] classes) {
+    checkInputs(inputs, n);
+    if (classes.length != n) {
+      throw new IllegalArgumentException("need one class per image: " + classes.length + " for " + n);
+    }
+    for (int c : classes) {
+      if (c < 0 || c >= numClasses) {
+        throw new SscamException("class index " + c + " is out of range: the model has " + numClasses
+            + " classes (0.." + (numClasses - 1) + ")");
+      }
+    }
+    GradientPlan plan = gradientPlan(layer);
+    int per = layer.channels() * layer.height() * layer.width();
+    float[] acts = new float[n * per];
+    float[] grads = new float[n * per];
+    float[][] logits = new float[n][];
+    int imagePer = imageSize();
+    for (int start = 0; start < n; start += batchSize) {
+      int count = Math.min(batchSize, n - start);
+      int feedCount = fixedBatch > 0 ? fixedBatch : count;
+      float[] batch = new float[feedCount * imagePer];
+      System.arraycopy(inputs, start * imagePer, batch, 0, count * imagePer);
+      float[] seed = new float[feedCount * numClasses];
+      for (int i = 0; i < count; i++) {
+        seed[i * numClasses + classes[start + i]] = 1f;
+      }
+      long[] shape = {feedCount, 3, card.height(), card.width()};
+      try (OnnxTensor t = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(batch), shape);
+          OrtSession.Result r = plan.forward.run(Map.of(inputName, t), plan.outputs)) {
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        feeds.put(plan.graph.activationInput(), (OnnxTensor) r.get(layer.tensor()).orElseThrow());
+        for (String side : plan.graph.sideInputs()) {
+          feeds.put(side, (OnnxTensor) r.get(side).orElseThrow());
+        }
+        float[] g = plan.session.gradient(feeds, seed, feedCount, numClasses);
+        System.arraycopy(g, 0, grads, start * per, count * per);
+        FloatBuffer a = ((OnnxTensor) r.get(layer.tensor()).orElseThrow()).getFloatBuffer();
+        a.get(acts, start * per, count * per);
+        FloatBuffer z = ((OnnxTensor) r.get(outputName).orElseThrow()).getFloatBuffer();
+        for (int i = 0; i < count; i++) {
+          logits[start + i] = new float[numClasses];
+          z.get(logits[start + i]);
+        }
+      } catch (OrtException e) {
+        throw new SscamException("ONNX Runtime failed computing gradients: " + firstLine(e.getMessage()), e);
+      }
+    }
+    return new LayerGradients(layer, n, acts, grads, logits);
+  }
+
+  /** The compiled gradient of the head from {@code layer}, with its sessions (built once per layer). */
+  private synchronized GradientPlan gradientPlan(TargetLayer layer) {
+    GradientPlan plan = gradientPlans.get(layer.tensor());
+    if (plan == null) {
+      GradientGraph graph = HeadGradient.compile(file.proto(), layer.tensor(), outputName);
+      List<String> outs = new ArrayList<>();
+      outs.add(layer.tensor());
+      outs.addAll(graph.sideInputs());
+      OrtSession forward = createSession(GraphSurgery.addOutputs(file.proto(), outs));
+      outs.add(outputName);
+      HeadGradientSession session;
+      try (OrtSession.SessionOptions o = sessionOptions()) {
+        session = new HeadGradientSession(ENV, graph, o);
+      } catch (RuntimeException e) {
+        try {
+          forward.close();
+        } catch (OrtException ignored) {
+          // the compile error is the one to report
+        }
+        throw e;
+      }
+      plan = new GradientPlan(graph, forward, session, new HashSet<>(outs));
+      gradientPlans.put(layer.tensor(), plan);
+    }
+    return plan;
+  }
+
+  private record GradientPlan(GradientGraph graph, OrtSession forward, HeadGradientSession session, Set<String> outputs) {}
 
   /**
    * Runs {@code s} on images {@code start..start+count-1} and copies the named outputs (the first
@@ -408,6 +499,11 @@ public final class OnnxClassifier implements AutoCloseable {
         s.close();
       }
       layerSessions.clear();
+      for (GradientPlan p : gradientPlans.values()) {
+        p.forward().close();
+        p.session().close();
+      }
+      gradientPlans.clear();
       if (session != null) {
         session.close();
       }

@@ -1,0 +1,148 @@
+package dev.sscam.cli;
+
+import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.CamOptions;
+import dev.sscam.cam.Explainer;
+import dev.sscam.cam.Methods;
+import dev.sscam.cam.SaliencyMap;
+import dev.sscam.model.OnnxClassifier;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sscam bench}: each method's wall time per map against the wall time of the same number of
+ * plain forward passes, measured in one run (absolute times on a shared machine are noise; the
+ * ratio is the figure of merit), and resident memory across repeated maps.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Time each method's map against the same number of plain forward passes (ratio),",
+        "and resident memory across repeated maps."})
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = {"-m", "--model"}, paramLabel = "MODEL.onnx", description = "Model (default: the bundled SqueezeNet1.0).")
+  Path model;
+
+  @Option(names = {"-i", "--image"}, paramLabel = "IMAGE", description = "Image (default: the bundled example).")
+  Path image;
+
+  @Option(names = "--methods", split = ",", defaultValue = "score-cam,ss-cam-1,ss-cam-2,grad-cam,grad-cam++,smooth-grad-cam++",
+      description = "Methods to time (default: ${DEFAULT-VALUE}).")
+  List<String> methods;
+
+  @Option(names = {"-N", "--samples"}, defaultValue = "10", description = "SS-CAM samples N (default: ${DEFAULT-VALUE}, the paper's metric setting).")
+  int samples;
+
+  @Option(names = {"-b", "--batch-size"}, description = "Batch size (default: the fastest of 8, 16, 32 for plain passes).")
+  Integer batchSize;
+
+  @Option(names = "--repeat", defaultValue = "2", description = "Maps per method; the fastest counts (default: ${DEFAULT-VALUE}).")
+  int repeat;
+
+  @Option(names = "--memory-maps", defaultValue = "20",
+      description = "Score-CAM maps run back to back to check resident memory stays flat (default: ${DEFAULT-VALUE}; 0 skips).")
+  int memoryMaps;
+
+  @Option(names = "--verbose", description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path modelPath = model != null ? model : BundledExample.model();
+    Path imagePath = image != null ? image : BundledExample.image();
+    int batch = batchSize != null ? batchSize : fastestBatch(modelPath, out);
+    try (OnnxClassifier m = OnnxClassifier.open(modelPath, batch, 0)) {
+      float[] x = ImageInputs.load(List.of(imagePath), m.card()).tensors();
+      CamOptions options = CamOptions.builder().samples(samples).batchSize(batch).build();
+      Explainer explainer = new Explainer(m);
+      explainer.explain(x, Methods.byId("grad-cam"), options); // warm-up: sessions, layer probe, gradient graph
+      m.logits(new float[batch * m.imageSize()], batch);
+      out.printf("model %s, layer %s, batch %d, N=%d, %s%n", modelPath.getFileName(), m.layer(null).name(), batch, samples,
+          java.time.LocalDate.now());
+      out.printf("%-18s %8s %10s %10s %7s %10s%n", "method", "passes", "map s", "plain s", "ratio", "RSS MB");
+      for (CamMethod method : Methods.parse(methods)) {
+        double best = Double.MAX_VALUE;
+        long passes = 0;
+        for (int r = 0; r < Math.max(1, repeat); r++) {
+          long t0 = System.nanoTime();
+          SaliencyMap s = explainer.explain(x, method, options);
+          best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+          passes = s.provenance().forwardPasses();
+        }
+        double plain = plainPasses(m, (int) passes);
+        out.printf("%-18s %8d %10.3f %10.3f %7.3f %10.1f%n", method.id(), passes, best, plain, best / plain, rssMb());
+        out.flush();
+      }
+      if (memoryMaps > 0) {
+        CamMethod score = Methods.byId("score-cam");
+        List<Double> rss = new ArrayList<>();
+        for (int i = 0; i < memoryMaps; i++) {
+          explainer.explain(x, score, options);
+          if (i == 0 || i == memoryMaps / 2 || i == memoryMaps - 1) {
+            rss.add(rssMb());
+          }
+        }
+        out.printf("memory: RSS after map 1 / %d / %d of %d Score-CAM maps: %s MB%n", memoryMaps / 2 + 1, memoryMaps, memoryMaps,
+            rss.stream().map(v -> String.format("%.1f", v)).toList());
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** Wall time of {@code passes} plain forward passes of distinct random inputs. */
+  static double plainPasses(OnnxClassifier m, int passes) {
+    int per = m.imageSize();
+    int b = m.batchSize();
+    float[] buf = new float[b * per];
+    Random r = new Random(1);
+    for (int i = 0; i < buf.length; i++) {
+      buf[i] = (float) r.nextGaussian();
+    }
+    long t0 = System.nanoTime();
+    for (int done = 0; done < passes; done += b) {
+      m.logits(buf, Math.min(b, passes - done));
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static int fastestBatch(Path modelPath, PrintWriter out) {
+    int best = 16;
+    double bestRate = 0;
+    for (int b : new int[] {8, 16, 32}) {
+      try (OnnxClassifier m = OnnxClassifier.open(modelPath, b, 0)) {
+        plainPasses(m, b);
+        double t = plainPasses(m, 4 * b);
+        double rate = 4 * b / t;
+        out.printf("plain forward throughput at batch %d: %.1f images/s%n", b, rate);
+        if (rate > bestRate) {
+          bestRate = rate;
+          best = b;
+        }
+      }
+    }
+    return best;
+  }
+
+  static double rssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (java.io.IOException e) {
+      return Double.NaN;
+    }
+    return Double.NaN;
+  }
+}

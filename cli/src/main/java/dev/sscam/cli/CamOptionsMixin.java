@@ -1,0 +1,73 @@
+package dev.sscam.cli;
+
+import dev.sscam.cam.CamOptions;
+import dev.sscam.cam.ChannelWeighting;
+import dev.sscam.cam.Score;
+import picocli.CommandLine.Option;
+
+/** The CAM method options, as command-line flags (defaults from PAPER.md). */
+final class CamOptionsMixin {
+  @Option(names = {"-N", "--samples"}, paramLabel = "N", description = "SS-CAM noisy samples per channel (default: 35).")
+  Integer samples;
+
+  @Option(names = "--sigma", paramLabel = "S", description = "SS-CAM noise standard deviation σ (default: 2).")
+  Double sigma;
+
+  @Option(names = "--smooth-samples", paramLabel = "n", description = "Smooth Grad-CAM++ samples n (default: 4).")
+  Integer smoothSamples;
+
+  @Option(names = "--smooth-sigma", paramLabel = "S", description = "Smooth Grad-CAM++ noise σ_s (default: 0.3).")
+  Double smoothSigma;
+
+  @Option(names = "--layer", paramLabel = "L", description = "Target layer: module path, tensor or node name (see `sscam layers`).")
+  String layer;
+
+  @Option(names = {"-c", "--class"}, paramLabel = "C", description = "Class index to explain (default: the top-1 class).")
+  Integer targetClass;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the noise (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--preset", paramLabel = "paper|torchcam",
+      description = "paper (probability scores, raw weights, s(U(A))) or torchcam (logit, softmax, U(s(A))). Default: paper.")
+  String preset;
+
+  @Option(names = "--score", paramLabel = "probability|logit", description = "Class score s_c (overrides the preset).")
+  String score;
+
+  @Option(names = "--channel-weights", paramLabel = "raw|softmax", description = "Channel weights (overrides the preset).")
+  String channelWeights;
+
+  /** The options, validated, at {@code batchSize}. */
+  CamOptions build(int batchSize) {
+    CamOptions.Builder b = CamOptions.builder();
+    if (preset != null) {
+      b.preset(preset);
+    }
+    if (samples != null) {
+      b.samples(samples);
+    }
+    if (sigma != null) {
+      b.sigma(sigma);
+    }
+    if (smoothSamples != null) {
+      b.smoothSamples(smoothSamples);
+    }
+    if (smoothSigma != null) {
+      b.smoothSigma(smoothSigma);
+    }
+    if (score != null) {
+      b.score(Score.parse(score));
+    }
+    if (channelWeights != null) {
+      b.channelWeighting(ChannelWeighting.parse(channelWeights));
+    }
+    if (targetClass != null) {
+      if (targetClass < 0) {
+        throw new dev.sscam.SscamException("class index must be >= 0, got " + targetClass);
+      }
+      b.targetClass(targetClass);
+    }
+    return b.layer(layer).seed(seed).batchSize(batchSize).build();
+  }
+}

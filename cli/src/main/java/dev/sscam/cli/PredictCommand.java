@@ -1,0 +1,78 @@
+package dev.sscam.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sscam.cam.Score;
+import dev.sscam.model.OnnxClassifier;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sscam predict}: the top classes of each image. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Classify images: top-5 classes with labels and probabilities.")
+final class PredictCommand implements Callable<Integer> {
+  @Mixin ModelOptions model;
+
+  @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Images (JPEG, PNG, BMP, GIF).")
+  List<Path> images;
+
+  @Option(names = "--top", defaultValue = "5", description = "How many classes to list (default: ${DEFAULT-VALUE}).")
+  int top;
+
+  @Option(names = "--json", description = "Print one JSON object per image instead of a table.")
+  boolean json;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (top < 1) {
+      throw new dev.sscam.SscamException("--top must be at least 1, got " + top);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (OnnxClassifier m = model.open()) {
+      ImageInputs inputs = ImageInputs.load(images, m.card());
+      float[][] logits = m.logits(inputs.tensors(), images.size());
+      ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+      for (int i = 0; i < images.size(); i++) {
+        float[] z = logits[i];
+        List<Integer> order = IntStream.range(0, z.length).boxed()
+            .sorted(Comparator.comparingDouble((Integer c) -> -z[c])).limit(top).toList();
+        if (json) {
+          List<Map<String, Object>> rows = new ArrayList<>();
+          for (int c : order) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("class", c);
+            r.put("label", m.card().label(c));
+            r.put("probability", Score.softmax(z, c));
+            r.put("logit", z[c]);
+            rows.add(r);
+          }
+          Map<String, Object> o = new LinkedHashMap<>();
+          o.put("image", images.get(i).toString());
+          o.put("top", rows);
+          out.println(mapper.writeValueAsString(o));
+        } else {
+          out.println(images.get(i));
+          for (int c : order) {
+            out.printf("  %5.1f%%  %3d  %s%n", 100 * Score.softmax(z, c), c, m.card().label(c));
+          }
+        }
+      }
+    }
+    out.flush();
+    return 0;
+  }
+}
