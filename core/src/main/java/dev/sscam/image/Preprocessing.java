@@ -61,6 +61,24 @@ public record Preprocessing(int height, int width, double[] mean, double[] std) 
     return std.clone();
   }
 
+  /** Equal when sizes and every mean/std value are equal (arrays compared by content). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Preprocessing p && p.height == height && p.width == width
+        && Arrays.equals(p.mean, mean) && Arrays.equals(p.std, std);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * (31 * (31 * height + width) + Arrays.hashCode(mean)) + Arrays.hashCode(std);
+  }
+
+  @Override
+  public String toString() {
+    return "Preprocessing[" + height + "x" + width + ", mean=" + Arrays.toString(mean)
+        + ", std=" + Arrays.toString(std) + "]";
+  }
+
   /** The image the model sees before normalisation: {@link PilResize#bilinear} to width&times;height. */
   public BufferedImage resize(BufferedImage image) {
     return PilResize.bilinear(image, width, height);
