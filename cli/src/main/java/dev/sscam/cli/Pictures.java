@@ -1,0 +1,32 @@
+package dev.sscam.cli;
+
+import dev.sscam.cam.SaliencyMap;
+import dev.sscam.render.Overlay;
+import dev.sscam.render.PngWriter;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+
+/** The command line's pictures: a map over its image, titled with class, score and method. */
+final class Pictures {
+  private Pictures() {}
+
+  /** The overlay title: {@code Sandal p=0.87 — SS-CAM (2)}. */
+  static String title(SaliencyMap s, String methodTitle) {
+    return String.format("%s p=%.2f — %s%s", s.label(), s.probability(), methodTitle, s.allZero() ? " (zero map)" : "");
+  }
+
+  /** The image with E overlaid (jet), titled. */
+  static BufferedImage overlay(BufferedImage picture, SaliencyMap s, String methodTitle) {
+    return Overlay.render(picture, s.explanation(), s.width(), s.height(), title(s, methodTitle));
+  }
+
+  /** Writes the overlay to {@code png} atomically. */
+  static void writeOverlay(BufferedImage picture, SaliencyMap s, String methodTitle, Path png) {
+    PngWriter.write(overlay(picture, s, methodTitle), png);
+  }
+
+  /** The image with E overlaid, untitled (grid cells). */
+  static BufferedImage cell(BufferedImage picture, SaliencyMap s) {
+    return Overlay.blend(picture, s.explanation(), s.width(), s.height(), Overlay.DEFAULT_ALPHA);
+  }
+}
