@@ -1,0 +1,196 @@
+package dev.sscam.onnx.gradient;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.sscam.SscamException;
+import dev.sscam.onnx.OnnxGraphBuilder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compiles the gradient of a classifier's head into an ONNX graph (reverse-mode automatic
+ * differentiation at graph level). For a target tensor A and output z, with L = Σ seed ⊙ z, the
+ * compiled graph computes {@code dL/dA} by visiting the head's nodes in reverse topological order
+ * and applying each op's vector-Jacobian product ({@link VjpRule}), summing the contributions of
+ * tensors read by several nodes.
+ */
+public final class HeadGradient {
+  private HeadGradient() {}
+
+  /**
+   * Compiles {@code dL/dA} for the head of {@code model} from {@code targetTensor} (A) to
+   * {@code outputTensor} (z, float [N, C]).
+   *
+   * @throws SscamException when a tensor is missing, the output does not depend on the target, or
+   *     a node on the gradient path has no VJP rule (message names op type and node)
+   */
+  public static GradientGraph compile(ModelProto model, String targetTensor, String outputTensor) {
+    int opset = defaultOpset(model);
+    if (opset < 9) {
+      throw new SscamException("model opset " + opset + " is too old (need 9 or newer)");
+    }
+    int target = Math.max(opset, OpsetUpgrade.MIN_TARGET);
+    GraphProto graph = model.getGraph();
+    HeadSubgraph head = HeadSubgraph.find(graph, targetTensor, outputTensor);
+    TensorTypes declared = TensorTypes.infer(graph, graph.getNodeList());
+    int aType = declared.elemType(targetTensor);
+    if (aType != 0 && aType != TensorProto.DataType.FLOAT_VALUE) {
+      throw new SscamException("target tensor '" + targetTensor + "' is not float (element type " + aType + ")");
+    }
+
+    OnnxGraphBuilder builder = new OnnxGraphBuilder(graph.getName() + "_head_gradient").opset(target);
+    builder.reserveNames(allNames(graph));
+    GraphEmitter emitter = new GraphEmitter(builder);
+
+    builder.inputOfUnknownShape(targetTensor, TensorProto.DataType.FLOAT);
+    for (String side : head.sideInputs()) {
+      int type = declared.elemType(side);
+      builder.input(OnnxGraphBuilder.valueInfo(side, type == 0 ? TensorProto.DataType.FLOAT_VALUE : type, null));
+    }
+    String seed = builder.freshName("sscam_seed");
+    builder.inputOfUnknownShape(seed, TensorProto.DataType.FLOAT);
+    Map<String, TensorProto> constants = new HashMap<>();
+    for (TensorProto init : head.initializers()) {
+      builder.initializer(init);
+      constants.put(init.getName(), init);
+    }
+
+    // forward: the head's nodes in the compiled opset
+    OpsetUpgrade upgrade = new OpsetUpgrade(opset, target, emitter);
+    List<NodeProto> forward = new ArrayList<>();
+    for (NodeProto n : head.nodes()) {
+      forward.addAll(upgrade.upgrade(n));
+    }
+    for (NodeProto n : forward) {
+      if (n.getOpType().equals("Constant") && NodeAttributes.has(n, "value")) {
+        constants.put(n.getOutput(0), NodeAttributes.find(n, "value").getT());
+      }
+    }
+    Set<String> active = activeTensors(forward, targetTensor);
+    forward = withMaxPoolIndices(forward, active, emitter);
+    for (NodeProto n : forward) {
+      emitter.add(n);
+    }
+    TensorTypes facts = TensorTypes.infer(graph, List.of());
+    facts.propagate(forward);
+
+    // backward
+    Map<String, List<String>> contributions = new HashMap<>();
+    contributions.computeIfAbsent(outputTensor, k -> new ArrayList<>()).add(seed);
+    for (int i = forward.size() - 1; i >= 0; i--) {
+      NodeProto n = forward.get(i);
+      String[] outGrads = new String[n.getOutputCount()];
+      boolean any = false;
+      for (int o = 0; o < outGrads.length; o++) {
+        outGrads[o] = summed(contributions.remove(n.getOutput(o)), emitter);
+        any |= outGrads[o] != null;
+      }
+      if (!any) {
+        continue;
+      }
+      VjpRule rule = VjpRules.rule(n.getOpType());
+      if (rule == null) {
+        throw new SscamException("cannot compute the gradient through node '" + NodeAttributes.label(n)
+            + "' (op " + n.getOpType() + "): no gradient rule for this op");
+      }
+      rule.emit(new VjpContext(n, emitter, active, outGrads, contributions, constants, facts.ranks));
+    }
+    String gradA = summed(contributions.get(targetTensor), emitter);
+    if (gradA == null) {
+      throw new SscamException("output '" + outputTensor + "' does not depend on target '" + targetTensor
+          + "' through differentiable operations");
+    }
+    String gradientOutput = builder.freshName(targetTensor + "_grad");
+    builder.node("Identity").inputs(gradA).outputs(gradientOutput).add();
+    builder.output(gradientOutput);
+    builder.output(outputTensor);
+    ModelProto compiled = builder.build();
+    return new GradientGraph(compiled, targetTensor, head.sideInputs(), seed, gradientOutput, outputTensor);
+  }
+
+  /** The default-domain opset the model imports. */
+  static int defaultOpset(ModelProto model) {
+    for (OperatorSetIdProto id : model.getOpsetImportList()) {
+      if (id.getDomain().isEmpty() || id.getDomain().equals("ai.onnx")) {
+        return (int) id.getVersion();
+      }
+    }
+    throw new SscamException("model declares no default-domain (ai.onnx) opset");
+  }
+
+  /** Tensors depending on the target through ops whose outputs carry gradients. */
+  private static Set<String> activeTensors(List<NodeProto> forward, String target) {
+    Set<String> active = new HashSet<>();
+    active.add(target);
+    for (NodeProto n : forward) {
+      boolean reads = n.getInputList().stream().anyMatch(active::contains);
+      if (!reads) {
+        continue;
+      }
+      for (int o = 0; o < n.getOutputCount(); o++) {
+        if (!n.getOutput(o).isEmpty() && VjpRules.differentiableOutput(n, o)) {
+          active.add(n.getOutput(o));
+        }
+      }
+    }
+    return active;
+  }
+
+  /** MaxPool nodes on the gradient path get an Indices output (their VJP scatters through it). */
+  private static List<NodeProto> withMaxPoolIndices(List<NodeProto> forward, Set<String> active,
+      GraphEmitter emitter) {
+    List<NodeProto> out = new ArrayList<>(forward.size());
+    for (NodeProto n : forward) {
+      if (n.getOpType().equals("MaxPool") && active.contains(n.getOutput(0))
+          && (n.getOutputCount() < 2 || n.getOutput(1).isEmpty())) {
+        NodeProto.Builder b = n.toBuilder();
+        String indices = emitter.fresh(n.getOutput(0) + "_indices");
+        if (b.getOutputCount() < 2) {
+          b.addOutput(indices);
+        } else {
+          b.setOutput(1, indices);
+        }
+        n = b.build();
+      }
+      out.add(n);
+    }
+    return out;
+  }
+
+  /** The sum of a tensor's gradient contributions (null when none). */
+  private static String summed(List<String> terms, GraphEmitter emitter) {
+    if (terms == null || terms.isEmpty()) {
+      return null;
+    }
+    if (terms.size() == 1) {
+      return terms.get(0);
+    }
+    return emitter.op("Sum", terms.toArray(new String[0]));
+  }
+
+  private static Set<String> allNames(GraphProto graph) {
+    Set<String> names = new HashSet<>();
+    for (NodeProto n : graph.getNodeList()) {
+      names.addAll(n.getInputList());
+      names.addAll(n.getOutputList());
+      names.add(n.getName());
+    }
+    for (TensorProto t : graph.getInitializerList()) {
+      names.add(t.getName());
+    }
+    for (List<ValueInfoProto> infos : List.of(graph.getInputList(), graph.getOutputList(), graph.getValueInfoList())) {
+      for (ValueInfoProto vi : infos) {
+        names.add(vi.getName());
+      }
+    }
+    return names;
+  }
+}

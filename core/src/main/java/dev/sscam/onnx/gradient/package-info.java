@@ -1,0 +1,44 @@
+/**
+ * Gradients of a classifier's head, compiled into ONNX graphs and run by ONNX Runtime (whose Java
+ * API has no autograd).
+ *
+ * <p>{@link dev.sscam.onnx.gradient.HeadGradient#compile} takes a model, a target tensor A (the
+ * activations of the chosen layer) and the logits z, and returns a
+ * {@link dev.sscam.onnx.gradient.GradientGraph}: a standalone model that recomputes the head (the
+ * nodes on some path from A to z) from A and the side inputs, then applies reverse-mode automatic
+ * differentiation at graph level: one vector-Jacobian product rule per op type, emitted as ONNX
+ * nodes, giving {@code dL/dA} for {@code L = Σ seed ⊙ z}.
+ * {@link dev.sscam.onnx.gradient.HeadGradientSession} runs it.
+ *
+ * <h2>Opsets</h2>
+ * Models come with opsets 9 to 21, and an ONNX model has one default-domain opset. The compiled
+ * graph uses {@code T = max(model opset, 18)}:
+ * <ul>
+ *   <li>the MaxPool VJP needs ScatterElements with {@code reduction="add"} (opset 16) so that
+ *       overlapping windows add their gradients exactly;
+ *   <li>from 18 on, every op the rules emit takes axes, sizes and bounds as inputs (ReduceSum,
+ *       ReduceMean, Squeeze, Unsqueeze, Split, Slice, Clip, Pad), so each rule emits one form only,
+ *       and versions 18 to 21 differ only in element types for these ops;
+ *   <li>a newer model keeps its own opset: nothing is ever downgraded.
+ * </ul>
+ * The head's nodes are copied into the compiled graph after being brought to T
+ * ({@code OpsetUpgrade}): the few ops whose form or meaning changed between 9 and 18 are rewritten
+ * (attributes to inputs; pre-13 Softmax's flatten-to-2-D semantics made explicit with
+ * Flatten/Reshape), ops known to be unchanged are copied, and any other op in an older model is
+ * refused with an {@link dev.sscam.SscamException}. Rules therefore only ever see opset-T nodes.
+ *
+ * <h2>Shapes</h2>
+ * The compiled graph is shape-agnostic: the batch and spatial sizes are read in the graph with
+ * Shape/Size (e.g. reducing a broadcast gradient, cropping a transposed convolution), so one
+ * compiled graph serves every batch size. Window attributes (kernels, strides, pads) must be
+ * static; size-dependent padding ({@code auto_pad=SAME_*}, ConvTranspose {@code output_shape}) is
+ * refused.
+ *
+ * <h2>Failure</h2>
+ * An op on the gradient path without a rule, a non-standard domain, control flow, or an input
+ * combination a rule does not cover throws {@link dev.sscam.SscamException} naming the op type and
+ * the node; a wrong gradient is never returned silently. Ops whose outputs carry no gradient
+ * (Shape, Gather on shape vectors, Constant, Cast to integers, comparisons...) are recomputed but
+ * not differentiated.
+ */
+package dev.sscam.onnx.gradient;
