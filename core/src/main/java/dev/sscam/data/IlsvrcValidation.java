@@ -317,6 +317,16 @@ public final class IlsvrcValidation implements Dataset {
 
   /** {width, height} from the image file's header (no pixel decoding). */
   static int[] imageSize(Path image) {
+    // by extension first: probing every installed reader on the stream costs more than the read;
+    // a file whose extension lies falls back to probing
+    Iterator<ImageReader> bySuffix = ImageIO.getImageReadersBySuffix(ImageFiles.extension(image));
+    if (bySuffix.hasNext()) {
+      try {
+        return imageSize(image, bySuffix.next());
+      } catch (IOException | RuntimeException wrongReader) {
+        // fall through to probing
+      }
+    }
     try (ImageInputStream in = ImageIO.createImageInputStream(image.toFile())) {
       if (in == null) {
         throw new SscamException("cannot open image " + image);
@@ -334,6 +344,18 @@ public final class IlsvrcValidation implements Dataset {
       }
     } catch (IOException e) {
       throw new SscamException("cannot read the size of image " + image + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int[] imageSize(Path image, ImageReader reader) throws IOException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(image.toFile())) {
+      if (in == null) {
+        throw new SscamException("cannot open image " + image);
+      }
+      reader.setInput(in, true, true);
+      return new int[] {reader.getWidth(0), reader.getHeight(0)};
+    } finally {
+      reader.dispose();
     }
   }
 

@@ -55,7 +55,8 @@ public record VocAnnotation(int width, int height, List<AnnotatedObject> objects
   public static VocAnnotation read(Path file) {
     Document doc;
     try (InputStream in = Files.newInputStream(file)) {
-      DocumentBuilder builder = secureFactory().newDocumentBuilder();
+      DocumentBuilder builder = BUILDER.get();
+      builder.reset();
       builder.setErrorHandler(SILENT); // errors become exceptions, not lines on stderr
       doc = builder.parse(in, file.toUri().toString());
     } catch (SAXParseException e) {
@@ -69,8 +70,6 @@ public record VocAnnotation(int width, int height, List<AnnotatedObject> objects
       throw new SscamException("annotation " + file + " is not valid XML: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new SscamException("cannot read annotation " + file + ": " + e.getMessage(), e);
-    } catch (ParserConfigurationException e) {
-      throw new IllegalStateException("the XML parser cannot be configured securely", e);
     }
     Element root = doc.getDocumentElement();
     int width = 0;
@@ -106,6 +105,16 @@ public record VocAnnotation(int width, int height, List<AnnotatedObject> objects
     }
     return new VocAnnotation(width, height, objects);
   }
+
+  // Building a factory costs milliseconds (service lookup), more than parsing a small file;
+  // builders are not thread-safe, so one per thread.
+  private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(() -> {
+    try {
+      return secureFactory().newDocumentBuilder();
+    } catch (ParserConfigurationException e) {
+      throw new IllegalStateException("the XML parser cannot be configured securely", e);
+    }
+  });
 
   static DocumentBuilderFactory secureFactory() throws ParserConfigurationException {
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();

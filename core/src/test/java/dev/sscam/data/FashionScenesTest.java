@@ -71,6 +71,18 @@ class FashionScenesTest {
   }
 
   @Test
+  void uniformMapScoresTheReadmeBoxShare() {
+    // README: "A uniform saliency map scores the box's share of the image ... mean 14.6%".
+    // Boxes read inclusive give 14.58%; read exclusive (xmax − xmin) they would give 14.24%.
+    IlsvrcValidation ds = IlsvrcValidation.open(SharedData.require("benchmark/fashion-scenes"));
+    double sum = 0;
+    for (DatasetItem item : ds.items()) {
+      sum += Region.ofBoxes(item.boxesOf(item.label()), item.width(), item.height(), 224, 224).areaShare();
+    }
+    assertThat(100 * sum / ds.size()).isCloseTo(14.6, org.assertj.core.api.Assertions.within(0.05));
+  }
+
+  @Test
   void seededSubsetIsStableSortedAndNested() {
     IlsvrcValidation ds = IlsvrcValidation.open(SharedData.require("benchmark/fashion-scenes"));
     List<String> a = ds.randomSubset(20, 2020).stream().map(DatasetItem::id).toList();

@@ -211,6 +211,17 @@ class IlsvrcValidationTest {
   }
 
   @Test
+  void imageSizeEvenWhenTheExtensionLies() throws IOException {
+    Path lying = root.resolve("x.jpg");
+    assertThat(ImageIO.write(new BufferedImage(7, 5, BufferedImage.TYPE_INT_RGB), "png", lying.toFile())).isTrue();
+    assertThat(IlsvrcValidation.imageSize(lying)).containsExactly(7, 5);
+    Path text = root.resolve("y.png");
+    Files.writeString(text, "not an image");
+    assertThatThrownBy(() -> IlsvrcValidation.imageSize(text))
+        .isInstanceOf(SscamException.class).hasMessageContaining("y.png");
+  }
+
+  @Test
   void brokenAnnotations() throws IOException {
     standardLayout();
     write(root.resolve("val/ground_truth.txt"), "2\n0\n1\n");
