@@ -89,45 +89,66 @@ final class GradientCheck {
       int n = (int) zShape[0];
       int numClasses = count(zShape) / n;
       float[] seed = gaussian(n * numClasses, 1.0, seedValue);
+      float[] analytic = compiledGradient(g, a, sides, seed, n, numClasses);
+      double[] fd = centralDifferences(forward, target, a, sides, output, seed, h);
+      return compare(analytic, fd, numClasses);
+    }
+  }
 
-      float[] analytic;
-      try (HeadGradientSession session = new HeadGradientSession(ENV, g, opts)) {
-        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
-        try {
-          feeds.put(g.activationInput(), a.create());
-          for (String side : g.sideInputs()) {
-            feeds.put(side, sides.get(side).create());
-          }
-          analytic = session.gradient(feeds, seed, n, numClasses);
-        } finally {
-          for (OnnxTensor t : feeds.values()) {
-            t.close();
-          }
+  /** Compares a gradient with finite differences. */
+  static Result compare(float[] analytic, double[] fd, int numClasses) {
+    if (analytic.length != fd.length) {
+      throw new AssertionError("gradient has " + analytic.length + " values, A has " + fd.length);
+    }
+    double maxErr = 0;
+    double maxFd = 0;
+    for (int j = 0; j < fd.length; j++) {
+      maxErr = Math.max(maxErr, Math.abs(fd[j] - analytic[j]));
+      maxFd = Math.max(maxFd, Math.abs(fd[j]));
+    }
+    return new Result(analytic, fd, maxErr, maxFd, numClasses);
+  }
+
+  /** Runs the compiled gradient through {@link HeadGradientSession}. */
+  static float[] compiledGradient(GradientGraph g, Tensor a, Map<String, Tensor> sides, float[] seed, int n,
+      int numClasses) throws OrtException {
+    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+        HeadGradientSession session = new HeadGradientSession(ENV, g, opts)) {
+      Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+      try {
+        feeds.put(g.activationInput(), a.create());
+        for (String side : g.sideInputs()) {
+          feeds.put(side, sides.get(side).create());
+        }
+        return session.gradient(feeds, seed, n, numClasses);
+      } finally {
+        for (OnnxTensor t : feeds.values()) {
+          t.close();
         }
       }
-
-      float[] x = a.data().clone();
-      double[] fd = new double[x.length];
-      double maxErr = 0;
-      double maxFd = 0;
-      for (int j = 0; j < x.length; j++) {
-        float orig = x[j];
-        x[j] = (float) (orig + h);
-        double plus = loss(forward, target, new Tensor(x, a.shape()), sides, output, seed);
-        x[j] = (float) (orig - h);
-        double minus = loss(forward, target, new Tensor(x, a.shape()), sides, output, seed);
-        x[j] = orig;
-        // the actual step is what float32 could represent
-        double step = ((double) (float) (orig + h)) - ((double) (float) (orig - h));
-        fd[j] = (plus - minus) / step;
-        maxErr = Math.max(maxErr, Math.abs(fd[j] - analytic[j]));
-        maxFd = Math.max(maxFd, Math.abs(fd[j]));
-      }
-      if (analytic.length != x.length) {
-        throw new AssertionError("gradient has " + analytic.length + " values, A has " + x.length);
-      }
-      return new Result(analytic, fd, maxErr, maxFd, numClasses);
     }
+  }
+
+  /**
+   * {@code fd_j = (L(A + h e_j) − L(A − h e_j)) / (actual float step)} with
+   * {@code L = Σ seed ⊙ output} in double, {@code fixed} fed unchanged.
+   */
+  static double[] centralDifferences(OrtSession forward, String target, Tensor a, Map<String, Tensor> fixed,
+      String output, float[] seed, double h) throws OrtException {
+    float[] x = a.data().clone();
+    double[] fd = new double[x.length];
+    for (int j = 0; j < x.length; j++) {
+      float orig = x[j];
+      x[j] = (float) (orig + h);
+      double plus = loss(forward, target, new Tensor(x, a.shape()), fixed, output, seed);
+      x[j] = (float) (orig - h);
+      double minus = loss(forward, target, new Tensor(x, a.shape()), fixed, output, seed);
+      x[j] = orig;
+      // the actual step is what float32 could represent
+      double step = ((double) (float) (orig + h)) - ((double) (float) (orig - h));
+      fd[j] = (plus - minus) / step;
+    }
+    return fd;
   }
 
   static long[] forwardShape(OrtSession s, String target, Tensor a, Map<String, Tensor> sides, String output)
