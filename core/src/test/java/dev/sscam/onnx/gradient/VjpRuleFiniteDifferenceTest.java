@@ -99,6 +99,21 @@ class VjpRuleFiniteDifferenceTest {
       g.node("Conv", "y", "A", g.weight("W", 3, 1, 3)).attrInt("group", 3).attrInts("strides", 2).add();
       return "y";
     }));
+    cases.add(c("Conv auto_pad SAME_UPPER stride 2", 11, s(2, 3, 7, 6), 4 * 4 * 3, g -> {
+      g.node("Conv", "y", "A", g.weight("W", 4, 3, 4, 3)).attrInts("strides", 2, 2)
+          .attrString("auto_pad", "SAME_UPPER").add();
+      return "y";
+    }));
+    cases.add(c("Conv auto_pad SAME_LOWER stride 3", 13, s(2, 2, 6, 5), 3 * 2 * 2, g -> {
+      g.node("Conv", "y", "A", g.weight("W", 3, 2, 2, 3)).attrInts("strides", 3, 3)
+          .attrString("auto_pad", "SAME_LOWER").add();
+      return "y";
+    }));
+    cases.add(c("MaxPool auto_pad SAME_UPPER", 13, s(2, 2, 5, 5), 2 * 9, g -> {
+      g.node("MaxPool", "y", "A").attrInts("kernel_shape", 3, 3).attrInts("strides", 2, 2)
+          .attrString("auto_pad", "SAME_UPPER").add();
+      return "y";
+    }));
     cases.add(c("ConvTranspose stride 2 pads output_padding", 13, s(2, 3, 4, 4), 2 * 81, g -> {
       g.node("ConvTranspose", "y", "A", g.weight("W", 3, 2, 3, 3), g.weight("B", 2)).attrInts("strides", 2, 2)
           .attrInts("pads", 1, 1, 0, 0).attrInts("output_padding", 1, 1).add();
