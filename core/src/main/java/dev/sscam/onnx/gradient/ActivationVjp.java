@@ -25,15 +25,13 @@ final class ActivationVjp implements VjpRule {
     String x = ctx.input(0);
     String y = ctx.output(0);
     String dy = ctx.outputGradient(0);
-    String zero = e.floatScalar(0f);
-    String one = e.floatScalar(1f);
     String dx = switch (op) {
-      case "Relu" -> e.op("Where", e.op("Greater", x, zero), dy, zero);
-      case "LeakyRelu" -> e.op("Where", e.op("Greater", x, zero), dy,
+      case "Relu" -> e.op("Where", e.op("Greater", x, e.floatScalar(0f)), dy, e.floatScalar(0f));
+      case "LeakyRelu" -> e.op("Where", e.op("Greater", x, e.floatScalar(0f)), dy,
           e.op("Mul", dy, e.floatScalar(ctx.attrFloat("alpha", 0.01f))));
-      case "Clip" -> clip(ctx, e, x, dy, zero);
-      case "Sigmoid" -> e.op("Mul", dy, e.op("Mul", y, e.op("Sub", one, y)));
-      case "Tanh" -> e.op("Mul", dy, e.op("Sub", one, e.op("Mul", y, y)));
+      case "Clip" -> clip(ctx, e, x, dy);
+      case "Sigmoid" -> e.op("Mul", dy, e.op("Mul", y, e.op("Sub", e.floatScalar(1f), y)));
+      case "Tanh" -> e.op("Mul", dy, e.op("Sub", e.floatScalar(1f), e.op("Mul", y, y)));
       case "Exp" -> e.op("Mul", dy, y);
       case "Log" -> e.op("Div", dy, x);
       case "Sqrt" -> e.op("Div", dy, e.op("Mul", y, e.floatScalar(2f)));
@@ -44,7 +42,7 @@ final class ActivationVjp implements VjpRule {
     ctx.addGradient(0, dx);
   }
 
-  private static String clip(VjpContext ctx, GraphEmitter e, String x, String dy, String zero) {
+  private static String clip(VjpContext ctx, GraphEmitter e, String x, String dy) {
     String mask = null;
     if (ctx.hasInput(1)) {
       mask = e.op("GreaterOrEqual", x, ctx.input(1));
@@ -53,6 +51,6 @@ final class ActivationVjp implements VjpRule {
       String upper = e.op("LessOrEqual", x, ctx.input(2));
       mask = mask == null ? upper : e.op("And", mask, upper);
     }
-    return mask == null ? dy : e.op("Where", mask, dy, zero);
+    return mask == null ? dy : e.op("Where", mask, dy, e.floatScalar(0f));
   }
 }

@@ -8,7 +8,8 @@ import java.util.Arrays;
  * the ConvTranspose runs without padding (its "full" result starts at padded coordinate 0) and
  * the crop keeps rows {@code padBegin .. padBegin + H_x} (zero where no window reached). Cropping
  * with a dynamic Slice instead of ConvTranspose's output_shape keeps the batch and spatial sizes
- * dynamic. Gradients for the weights and bias are not needed by CAM methods and are refused.
+ * dynamic; auto_pad SAME_UPPER/SAME_LOWER pads are computed in the graph from the input size.
+ * Gradients for the weights and bias are not needed by CAM methods and are refused.
  */
 final class ConvVjp implements VjpRule {
   @Override
@@ -23,7 +24,11 @@ final class ConvVjp implements VjpRule {
       long[] w = ctx.constantDims(1);
       kernel = w == null ? null : Arrays.copyOfRange(w, 2, w.length);
     }
-    WindowGeometry geo = WindowGeometry.of(ctx, kernel);
+    boolean same = WindowGeometry.isSame(ctx);
+    if (same && kernel == null) {
+      throw ctx.unsupported("auto_pad SAME needs kernel_shape or constant weights");
+    }
+    WindowGeometry geo = WindowGeometry.of(ctx, kernel, true);
     GraphEmitter e = ctx.emit();
     GraphEmitter.Node convT = e.node("ConvTranspose").in(ctx.outputGradient(0), ctx.input(1))
         .attr("strides", geo.strides()).attr("dilations", geo.dilations())
@@ -32,8 +37,9 @@ final class ConvVjp implements VjpRule {
       convT.attr("kernel_shape", kernel);
     }
     String full = convT.out();
-    String dx = e.cropToInput(full, e.dims(ctx.input(0), 2, GraphEmitter.END), geo.padBegin(),
-        geo.strides());
+    String spatial = e.dims(ctx.input(0), 2, GraphEmitter.END);
+    String padBegin = same ? geo.samePadBegin(ctx, e, spatial) : e.int64s(geo.padBegin());
+    String dx = e.cropToInput(full, spatial, padBegin, geo.strides());
     ctx.addGradient(0, dx);
   }
 }

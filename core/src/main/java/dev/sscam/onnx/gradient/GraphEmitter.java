@@ -161,7 +161,12 @@ final class GraphEmitter {
    * are 2..k+1; {@code spatialShape} is the input's spatial shape (1-D int64, dynamic).
    */
   String cropToInput(String full, String spatialShape, long[] padBegin, long[] strides) {
-    int k = padBegin.length;
+    return cropToInput(full, spatialShape, int64s(padBegin), strides);
+  }
+
+  /** As above with the begin pads given as a 1-D int64 graph tensor (e.g. computed for SAME). */
+  String cropToInput(String full, String spatialShape, String padBegin, long[] strides) {
+    int k = strides.length;
     long[] axes = new long[k];
     long[] endPads = new long[2 * k];
     boolean needPad = false;
@@ -175,8 +180,8 @@ final class GraphEmitter {
     if (needPad) {
       padded = op("Pad", full, int64s(endPads), "", int64s(axes));
     }
-    String ends = op("Add", spatialShape, int64s(padBegin));
-    return op("Slice", padded, int64s(padBegin), ends, int64s(axes));
+    String ends = op("Add", spatialShape, padBegin);
+    return op("Slice", padded, padBegin, ends, int64s(axes));
   }
 
   /** One node under construction with a single fresh output. */

@@ -5,15 +5,27 @@ import java.util.Arrays;
 /**
  * The static window attributes shared by Conv, ConvTranspose and the pooling ops: kernel size,
  * strides, dilations and explicit begin/end pads per spatial axis, with ONNX defaults filled in.
- * {@code auto_pad} SAME_UPPER/SAME_LOWER would make the pads depend on the input size; those are
- * refused rather than guessed.
+ * {@code auto_pad} SAME_UPPER/SAME_LOWER make the pads depend on the input size: refused unless the
+ * caller computes them in the graph ({@link #samePadBegin}).
  */
 record WindowGeometry(long[] kernel, long[] strides, long[] dilations, long[] padBegin, long[] padEnd) {
 
   /** Reads the attributes of ctx's node; {@code kernel} may come from the weights when null. */
   static WindowGeometry of(VjpContext ctx, long[] kernel) {
+    return of(ctx, kernel, false);
+  }
+
+  /**
+   * As {@link #of(VjpContext, long[])}; with {@code sameAllowed}, SAME_UPPER/SAME_LOWER are accepted
+   * and reported with zero pads (the caller computes them in the graph, see {@link #isSame}).
+   */
+  static WindowGeometry of(VjpContext ctx, long[] kernel, boolean sameAllowed) {
     int k = spatialRank(ctx, kernel);
     String autoPad = ctx.attrString("auto_pad", "NOTSET");
+    boolean same = autoPad.equals("SAME_UPPER") || autoPad.equals("SAME_LOWER");
+    if (same && sameAllowed) {
+      autoPad = "VALID";
+    }
     if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
       throw ctx.unsupported("auto_pad=" + autoPad + " (input-size-dependent padding) is not supported; "
           + "re-export with explicit pads");
@@ -31,6 +43,32 @@ record WindowGeometry(long[] kernel, long[] strides, long[] dilations, long[] pa
     long[] kern = kernel == null ? null : kernel.clone();
     return new WindowGeometry(kern, strides, dilations, Arrays.copyOfRange(pads, 0, k),
         Arrays.copyOfRange(pads, k, 2 * k));
+  }
+
+  /** Whether the node pads with auto_pad SAME_UPPER or SAME_LOWER. */
+  static boolean isSame(VjpContext ctx) {
+    String autoPad = ctx.attrString("auto_pad", "NOTSET");
+    return autoPad.equals("SAME_UPPER") || autoPad.equals("SAME_LOWER");
+  }
+
+  /**
+   * The begin pads of auto_pad SAME_* as a graph tensor (they depend on the input size H):
+   * {@code total = max(0, (ceil(H/s) − 1)·s + (k − 1)·d + 1 − H)}, begin = ⌊total/2⌋ for SAME_UPPER,
+   * ⌈total/2⌉ for SAME_LOWER (ONNX's definition).
+   */
+  String samePadBegin(VjpContext ctx, GraphEmitter e, String spatialShape) {
+    long[] effective = new long[rank()];
+    long[] stridesMinusOne = new long[rank()];
+    for (int i = 0; i < rank(); i++) {
+      effective[i] = (kernel[i] - 1) * dilations[i] + 1;
+      stridesMinusOne[i] = strides[i] - 1;
+    }
+    String s = e.int64s(strides);
+    String out = e.op("Div", e.op("Add", spatialShape, e.int64s(stridesMinusOne)), s);
+    String span = e.op("Add", e.op("Mul", e.op("Sub", out, e.int64s(1)), s), e.int64s(effective));
+    String total = e.op("Max", e.op("Sub", span, spatialShape), e.int64s(0));
+    boolean lower = ctx.attrString("auto_pad", "").equals("SAME_LOWER");
+    return e.op("Div", lower ? e.op("Add", total, e.int64s(1)) : total, e.int64s(2));
   }
 
   int rank() {

@@ -31,8 +31,10 @@
  * The compiled graph is shape-agnostic: the batch and spatial sizes are read in the graph with
  * Shape/Size (e.g. reducing a broadcast gradient, cropping a transposed convolution), so one
  * compiled graph serves every batch size. Window attributes (kernels, strides, pads) must be
- * static; size-dependent padding ({@code auto_pad=SAME_*}, ConvTranspose {@code output_shape}) is
- * refused.
+ * static; Conv's size-dependent {@code auto_pad=SAME_*} pads are computed in the graph, MaxPool's
+ * gradient goes through its indices whatever the padding, and the remaining size-dependent
+ * paddings (AveragePool and ConvTranspose {@code auto_pad=SAME_*}, ConvTranspose
+ * {@code output_shape}) are refused.
  *
  * <h2>Failure</h2>
  * An op on the gradient path without a rule, a non-standard domain, control flow, or an input
