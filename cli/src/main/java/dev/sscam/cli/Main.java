@@ -36,7 +36,14 @@ public final class Main implements Runnable {
 
   /** Runs the command line, returning the exit code (0 ok, 1 error, 2 usage). */
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with the given streams (tests capture them), returning the exit code. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler(Main::handle);
     return cli.execute(args);
   }
