@@ -204,30 +204,6 @@ public final class Npy {
 
   /** Writes a float32 {@code .npy} to {@code file} atomically (temp file beside it, then move). */
   public static void write(Path file, int[] shape, float[] data) {
-    byte[] bytes = encode(shape, data);
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    Path tmp = null;
-    try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-      Files.write(tmp, bytes);
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
-    } catch (IOException e) {
-      throw new SscamException("Cannot write " + file + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the original error is the one worth reporting
-        }
-      }
-    }
+    AtomicFile.write(file, encode(shape, data));
   }
 }

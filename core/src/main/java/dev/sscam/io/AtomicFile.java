@@ -1,0 +1,57 @@
+package dev.sscam.io;
+
+import dev.sscam.SscamException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes a file so that readers see the old content or the whole new one, never half of it: a temp
+ * file in the target's folder, then a move over the target. Missing parent folders are created.
+ */
+public final class AtomicFile {
+  /** Writes the content of a file to a stream. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  private AtomicFile() {}
+
+  /** Writes {@code bytes} to {@code file} atomically. */
+  public static void write(Path file, byte[] bytes) {
+    write(file, out -> out.write(bytes));
+  }
+
+  /** Writes what {@code content} produces to {@code file} atomically. */
+  public static void write(Path file, Content content) {
+    Path target = file.toAbsolutePath();
+    Path tmp = null;
+    try {
+      Files.createDirectories(target.getParent());
+      tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        content.writeTo(out);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+    } catch (IOException e) {
+      throw new SscamException("cannot write " + file + ": " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // the original error is the one worth reporting
+        }
+      }
+    }
+  }
+}
