@@ -324,6 +324,9 @@ public final class EvaluationReport {
     XYChart chart = new XYChartBuilder().width(560).height(380).title(title + " (mean over images)")
         .xAxisTitle("fraction of pixels").yAxisTitle("probability of c").build();
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setXAxisDecimalPattern("0.##");
+    chart.getStyler().setYAxisMin(0.0);
+    chart.getStyler().setYAxisMax(1.0);
     boolean any = false;
     for (Map.Entry<String, double[]> e : curves.entrySet()) {
       double[] c = e.getValue();
