@@ -73,7 +73,7 @@ public final class Evaluation {
     List<DatasetItem> items = dataset.randomSubset(s.images(), s.seed());
     EvaluationConfig config = new EvaluationConfig(model.file().sha256(),
         s.methods().stream().map(CamMethod::id).toList(), s.images(), s.seed(), s.samples(), s.sigma(), s.step(),
-        s.data().toString(), EvaluationConfig.hashOf(items.stream().map(DatasetItem::id).toList()));
+        s.data().toAbsolutePath().normalize().toString(), EvaluationConfig.hashOf(items.stream().map(DatasetItem::id).toList()));
     CamOptions options = CamOptions.builder().samples(s.samples()).sigma(s.sigma()).seed(s.seed())
         .batchSize(model.batchSize()).build();
     ImageEvaluation evaluation = new ImageEvaluation(model, options,
