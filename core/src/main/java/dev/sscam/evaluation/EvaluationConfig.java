@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param samples SS-CAM noisy samples N
  * @param sigma SS-CAM noise σ
  * @param step deletion/insertion pixels per step
- * @param dataset the dataset path as given
+ * @param dataset the dataset folder, absolute and normalised
  * @param imageListHash SHA-256 of the chosen image ids joined by newlines
  */
 public record EvaluationConfig(
