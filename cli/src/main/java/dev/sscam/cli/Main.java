@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
         PredictCommand.class,
         LayersCommand.class,
         BenchCommand.class,
+        EvaluateCommand.class,
+        ReportCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @picocli.CommandLine.Spec

@@ -1,0 +1,86 @@
+package dev.sscam.evaluation;
+
+import dev.sscam.SscamException;
+import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.CamOptions;
+import dev.sscam.data.Dataset;
+import dev.sscam.data.DatasetItem;
+import dev.sscam.data.IlsvrcValidation;
+import dev.sscam.data.ImageFolder;
+import dev.sscam.metrics.DeletionInsertion;
+import dev.sscam.metrics.GaussianBlur;
+import dev.sscam.model.OnnxClassifier;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One evaluation run end to end: open the data, draw the seeded subset, check or write the
+ * configuration, evaluate the missing image × method pairs into the log.
+ */
+public final class Evaluation {
+
+  /**
+   * What to run.
+   *
+   * @param data the dataset folder
+   * @param methods the methods, in table order
+   * @param images how many images (a seeded random subset; all when larger than the set)
+   * @param seed subset and noise seed
+   * @param samples SS-CAM N
+   * @param sigma SS-CAM σ
+   * @param step deletion/insertion pixels per step
+   * @param out the output folder (config.json, results.jsonl)
+   */
+  public record Settings(Path data, List<CamMethod> methods, int images, long seed, int samples, double sigma,
+      int step, Path out) {}
+
+  private Evaluation() {}
+
+  /**
+   * Opens {@code dir} as ILSVRC validation data when it has that layout (annotations or ground
+   * truth), else as a plain image folder; {@code note} is told once when localisation metrics
+   * will be skipped.
+   */
+  public static Dataset openDataset(Path dir, Consumer<String> note) {
+    IlsvrcValidation ilsvrc;
+    try {
+      ilsvrc = IlsvrcValidation.open(dir);
+    } catch (SscamException e) {
+      ImageFolder folder;
+      try {
+        folder = ImageFolder.open(dir);
+      } catch (SscamException e2) {
+        throw e;
+      }
+      note.accept(dir + " is not in ILSVRC layout (" + e.getMessage() + "); using it as an image folder:"
+          + " energy pointing game and box share are skipped");
+      return folder;
+    }
+    if (ilsvrc.annotationsDir().isEmpty()) {
+      note.accept(dir + " has no annotations: energy pointing game and box share are skipped");
+    }
+    return ilsvrc;
+  }
+
+  /**
+   * Runs (or resumes) the evaluation.
+   *
+   * @return the number of pairs computed in this call
+   */
+  public static int run(OnnxClassifier model, Settings s, Consumer<String> note, EvaluationRun.Listener listener) {
+    Dataset dataset = openDataset(s.data(), note);
+    List<DatasetItem> items = dataset.randomSubset(s.images(), s.seed());
+    EvaluationConfig config = new EvaluationConfig(model.file().sha256(),
+        s.methods().stream().map(CamMethod::id).toList(), s.images(), s.seed(), s.samples(), s.sigma(), s.step(),
+        s.data().toAbsolutePath().normalize().toString(), EvaluationConfig.hashOf(items.stream().map(DatasetItem::id).toList()));
+    CamOptions options = CamOptions.builder().samples(s.samples()).sigma(s.sigma()).seed(s.seed())
+        .batchSize(model.batchSize()).build();
+    ImageEvaluation evaluation = new ImageEvaluation(model, options,
+        new DeletionInsertion(s.step(), model.batchSize(), new GaussianBlur()));
+    try (ResultsLog log = ResultsLog.open(s.out(), config)) {
+      return EvaluationRun.run(evaluation, items, s.methods(),
+          item -> model.card().preprocessing().apply(item.image()), log, listener);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.sscam.evaluation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sscam.SscamException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What an evaluation run computed, stored as {@code DIR/config.json}: a rerun with an equal
+ * configuration resumes, a different one is refused (its results would not be comparable).
+ *
+ * @param modelSha256 SHA-256 of the ONNX model file
+ * @param methods method ids, in table order
+ * @param images how many images were asked for
+ * @param seed subset and noise seed
+ * @param samples SS-CAM noisy samples N
+ * @param sigma SS-CAM noise σ
+ * @param step deletion/insertion pixels per step
+ * @param dataset the dataset folder, absolute and normalised
+ * @param imageListHash SHA-256 of the chosen image ids joined by newlines
+ */
+public record EvaluationConfig(
+    String modelSha256,
+    List<String> methods,
+    int images,
+    long seed,
+    int samples,
+    double sigma,
+    int step,
+    String dataset,
+    String imageListHash) {
+
+  /** The file name inside the output folder. */
+  public static final String FILE = "config.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public EvaluationConfig {
+    methods = List.copyOf(methods);
+  }
+
+  /** SHA-256 (hex) of the ids joined by '\n': identifies the image list. */
+  public static String hashOf(List<String> ids) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(d.digest(String.join("\n", ids).getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The names of the options (as on the command line) whose values differ from {@code other}'s. */
+  public List<String> differences(EvaluationConfig other) {
+    List<String> out = new ArrayList<>();
+    if (!Objects.equals(modelSha256, other.modelSha256)) {
+      out.add("model");
+    }
+    if (!methods.equals(other.methods)) {
+      out.add("methods");
+    }
+    if (seed != other.seed) {
+      out.add("seed");
+    }
+    if (samples != other.samples) {
+      out.add("samples");
+    }
+    if (Double.compare(sigma, other.sigma) != 0) {
+      out.add("sigma");
+    }
+    if (step != other.step) {
+      out.add("step");
+    }
+    if (!Objects.equals(dataset, other.dataset)) {
+      out.add("data");
+    }
+    return out;
+  }
+
+  /** Reads {@code file}. */
+  public static EvaluationConfig read(Path file) {
+    try {
+      return JSON.readValue(file.toFile(), EvaluationConfig.class);
+    } catch (IOException e) {
+      throw new SscamException("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** Writes to {@code file} atomically (temp file in the same folder, then move). */
+  public void write(Path file) {
+    try {
+      AtomicFiles.write(file, JSON.writeValueAsBytes(this));
+    } catch (IOException e) {
+      throw new SscamException("cannot write " + file + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,372 @@
+package dev.sscam.evaluation;
+
+import dev.sscam.SscamException;
+import dev.sscam.metrics.Bootstrap;
+import dev.sscam.metrics.MetricSummary;
+import dev.sscam.metrics.PairedTest;
+import dev.sscam.metrics.WinRate;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The paper's tables from an evaluation's results: per method the mean and a seeded bootstrap 95%
+ * interval of Average Drop, Increase in Confidence, deletion and insertion AUC, energy pointing
+ * game (boxes and masks) and box share; the Win % matrix over the images every method finished;
+ * the Wilcoxon signed-rank p-value of each method's drops against Score-CAM's on those images; and
+ * the mean deletion/insertion curves. Written as {@code report.md}, {@code report.csv} and a
+ * self-contained {@code report.html}.
+ */
+public final class EvaluationReport {
+  /** The method the paired tests compare against (SS-CAM's baseline). */
+  public static final String BASELINE = "score-cam";
+
+  /** The metrics in table order: column key, title, how to read it from a result. */
+  private static final Map<String, Function<ImageResult, Double>> METRICS = new LinkedHashMap<>();
+  private static final Map<String, String> TITLES = new LinkedHashMap<>();
+
+  static {
+    metric("drop", "Average Drop % (lower better)", ImageResult::drop);
+    metric("increase", "Increase in Confidence % (higher better)", r -> 100.0 * r.increase());
+    metric("deletion", "Deletion AUC % (lower better)", ImageResult::deletionAuc);
+    metric("insertion", "Insertion AUC % (higher better)", ImageResult::insertionAuc);
+    metric("energy", "Energy pointing game % (boxes)", ImageResult::energy);
+    metric("box_share", "Box area share %", ImageResult::boxShare);
+    metric("mask_energy", "Energy pointing game % (masks)", ImageResult::maskEnergy);
+  }
+
+  private static void metric(String key, String title, Function<ImageResult, Double> f) {
+    METRICS.put(key, f);
+    TITLES.put(key, title);
+  }
+
+  private final List<String> methods;
+  private final Map<String, Map<String, MetricSummary>> summaries = new LinkedHashMap<>();
+  private final WinRate winRate;
+  private final Map<String, PairedTest.Result> wilcoxon = new LinkedHashMap<>();
+  private final Map<String, double[]> meanDeletion = new LinkedHashMap<>();
+  private final Map<String, double[]> meanInsertion = new LinkedHashMap<>();
+  private final EvaluationConfig config;
+  private final int pairedImages;
+
+  private EvaluationReport(List<ImageResult> results, EvaluationConfig config, long seed) {
+    this.config = config;
+    Set<String> order = new LinkedHashSet<>();
+    if (config != null) {
+      order.addAll(config.methods());
+    }
+    results.forEach(r -> order.add(r.method()));
+    Map<String, List<ImageResult>> byMethod = new LinkedHashMap<>();
+    for (String m : order) {
+      List<ImageResult> rs = results.stream().filter(r -> r.method().equals(m)).toList();
+      if (!rs.isEmpty()) {
+        byMethod.put(m, rs);
+      }
+    }
+    if (byMethod.isEmpty()) {
+      throw new SscamException("no results to report");
+    }
+    this.methods = List.copyOf(byMethod.keySet());
+    for (String m : methods) {
+      Map<String, MetricSummary> row = new LinkedHashMap<>();
+      for (Map.Entry<String, Function<ImageResult, Double>> e : METRICS.entrySet()) {
+        double[] v = byMethod.get(m).stream().map(e.getValue()).filter(x -> x != null)
+            .mapToDouble(Double::doubleValue).toArray();
+        // Each metric gets its own seeded bootstrap, so adding a method changes no other interval.
+        row.put(e.getKey(), v.length == 0 ? null : new Bootstrap(seed).mean(v));
+      }
+      summaries.put(m, row);
+      meanDeletion.put(m, meanCurve(byMethod.get(m), ImageResult::deletion));
+      meanInsertion.put(m, meanCurve(byMethod.get(m), ImageResult::insertion));
+    }
+    // Paired figures use only the images every method finished.
+    Map<String, Map<String, ImageResult>> index = new LinkedHashMap<>();
+    for (ImageResult r : results) {
+      index.computeIfAbsent(r.image(), k -> new LinkedHashMap<>()).put(r.method(), r);
+    }
+    List<Map<String, ImageResult>> complete = index.values().stream()
+        .filter(m -> m.keySet().containsAll(methods)).toList();
+    this.pairedImages = complete.size();
+    if (complete.isEmpty()) {
+      this.winRate = null;
+      return;
+    }
+    double[] y = complete.stream().mapToDouble(m -> m.get(methods.get(0)).y()).toArray();
+    Map<String, double[]> masked = new LinkedHashMap<>();
+    for (String m : methods) {
+      masked.put(m, complete.stream().mapToDouble(r -> r.get(m).o()).toArray());
+    }
+    this.winRate = WinRate.matrix(y, masked);
+    if (methods.contains(BASELINE)) {
+      double[] base = complete.stream().mapToDouble(r -> r.get(BASELINE).drop()).toArray();
+      for (String m : methods) {
+        if (!m.equals(BASELINE)) {
+          double[] drops = complete.stream().mapToDouble(r -> r.get(m).drop()).toArray();
+          wilcoxon.put(m, PairedTest.wilcoxon(drops, base));
+        }
+      }
+    }
+  }
+
+  /**
+   * Builds the report.
+   *
+   * @param results the results (any order)
+   * @param config the run's configuration (provenance and method order), or null
+   * @param seed the bootstrap seed
+   */
+  public static EvaluationReport of(List<ImageResult> results, EvaluationConfig config, long seed) {
+    return new EvaluationReport(results, config, seed);
+  }
+
+  /** Reads {@code dir}'s results and configuration and builds the report (bootstrap seeded by the run's seed). */
+  public static EvaluationReport from(Path dir) {
+    Path configFile = dir.resolve(EvaluationConfig.FILE);
+    EvaluationConfig config = configFile.toFile().exists() ? EvaluationConfig.read(configFile) : null;
+    return of(ResultsLog.read(dir.resolve(ResultsLog.FILE)), config, config == null ? 0 : config.seed());
+  }
+
+  /** The methods, in table order. */
+  public List<String> methods() {
+    return methods;
+  }
+
+  /** A method's summary of one metric ({@code drop, increase, deletion, insertion, energy, box_share, mask_energy}); null when no image had it. */
+  public MetricSummary summary(String method, String metric) {
+    return summaries.get(method).get(metric);
+  }
+
+  /** Win % matrix over the images every method finished; null when there is none. */
+  public WinRate winRate() {
+    return winRate;
+  }
+
+  /** Wilcoxon signed-rank test of each method's drops against Score-CAM's (empty without Score-CAM). */
+  public Map<String, PairedTest.Result> wilcoxonVsScoreCam() {
+    return wilcoxon;
+  }
+
+  /** The mean deletion curve of a method (point-wise mean over its images). */
+  public double[] meanDeletion(String method) {
+    return meanDeletion.get(method);
+  }
+
+  /** The mean insertion curve of a method. */
+  public double[] meanInsertion(String method) {
+    return meanInsertion.get(method);
+  }
+
+  private static double[] meanCurve(List<ImageResult> rs, Function<ImageResult, double[]> f) {
+    int len = rs.stream().mapToInt(r -> f.apply(r).length).min().orElse(0);
+    double[] mean = new double[len];
+    for (ImageResult r : rs) {
+      double[] c = f.apply(r);
+      for (int i = 0; i < len; i++) {
+        mean[i] += c[i] / rs.size();
+      }
+    }
+    return mean;
+  }
+
+  private static String cell(MetricSummary s) {
+    return s == null ? "–" : s.format(2);
+  }
+
+  private static String num(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static final String[][] TABLES = {
+    {"Table I: deletion and insertion", "deletion", "insertion"},
+    {"Table II: Average Drop and Increase in Confidence", "drop", "increase"},
+    {"Table III: energy-based pointing game", "energy", "mask_energy", "box_share"},
+  };
+
+  /** The report as Markdown: the three tables (mean [95% CI] (n)), Win %, Wilcoxon, provenance. */
+  public String markdown() {
+    StringBuilder sb = new StringBuilder("# sscam evaluation\n\n");
+    for (String[] t : TABLES) {
+      sb.append("## ").append(t[0]).append("\n\n| Method |");
+      for (int i = 1; i < t.length; i++) {
+        sb.append(' ').append(TITLES.get(t[i])).append(" |");
+      }
+      sb.append("\n|---|").append("---|".repeat(t.length - 1)).append('\n');
+      for (String m : methods) {
+        sb.append("| ").append(m).append(" |");
+        for (int i = 1; i < t.length; i++) {
+          sb.append(' ').append(cell(summary(m, t[i]))).append(" |");
+        }
+        sb.append('\n');
+      }
+      sb.append('\n');
+    }
+    if (winRate != null) {
+      sb.append("## Win % (row beats column: smaller drop), ").append(pairedImages).append(" images\n\n| |");
+      methods.forEach(m -> sb.append(' ').append(m).append(" |"));
+      sb.append("\n|---|").append("---|".repeat(methods.size())).append('\n');
+      for (String a : methods) {
+        sb.append("| ").append(a).append(" |");
+        for (String b : methods) {
+          sb.append(' ').append(a.equals(b) ? "–" : num(winRate.percent(a, b))).append(" |");
+        }
+        sb.append('\n');
+      }
+      sb.append('\n');
+    }
+    if (!wilcoxon.isEmpty()) {
+      sb.append("## Wilcoxon signed-rank test of drops vs ").append(BASELINE).append("\n\n| Method | p | W+ | n |\n|---|---|---|---|\n");
+      wilcoxon.forEach((m, r) -> sb.append("| ").append(m).append(" | ")
+          .append(String.format(Locale.ROOT, "%.4g", r.pValue())).append(" | ").append(num(r.wPlus()))
+          .append(" | ").append(r.nonZeroPairs()).append(" |\n"));
+      sb.append('\n');
+    }
+    sb.append("## Provenance\n\n").append(provenance().replace("\n", "  \n")).append('\n');
+    return sb.toString();
+  }
+
+  private String provenance() {
+    if (config == null) {
+      return "no config.json";
+    }
+    return "model sha256: " + config.modelSha256() + "\nmethods: " + String.join(", ", config.methods())
+        + "\nimages: " + config.images() + " (list sha256 " + config.imageListHash() + ")\nseed: " + config.seed()
+        + "\nsamples: " + config.samples() + "\nsigma: " + config.sigma() + "\nstep: " + config.step()
+        + "\ndataset: " + config.dataset();
+  }
+
+  /** The report as CSV: one row per method × metric with mean, CI and n. */
+  public String csv() {
+    StringBuilder sb = new StringBuilder("method,metric,mean,ci_low,ci_high,n\n");
+    for (String m : methods) {
+      for (String k : METRICS.keySet()) {
+        MetricSummary s = summary(m, k);
+        if (s != null) {
+          sb.append(m).append(',').append(k).append(',').append(s.mean()).append(',').append(s.ciLow())
+              .append(',').append(s.ciHigh()).append(',').append(s.n()).append('\n');
+        }
+      }
+    }
+    if (winRate != null) {
+      for (String a : methods) {
+        for (String b : methods) {
+          if (!a.equals(b)) {
+            sb.append(a).append(",win_vs_").append(b).append(',').append(winRate.percent(a, b)).append(",,,")
+                .append(pairedImages).append('\n');
+          }
+        }
+      }
+    }
+    wilcoxon.forEach((m, r) -> sb.append(m).append(",wilcoxon_p_vs_").append(BASELINE).append(',')
+        .append(r.pValue()).append(",,,").append(r.nonZeroPairs()).append('\n'));
+    return sb.toString();
+  }
+
+  /** The report as one self-contained HTML page (tables, provenance, mean curves as inline PNG). */
+  public String html() {
+    StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>sscam evaluation</title>"
+        + "<style>body{font-family:sans-serif;max-width:70em;margin:auto}table{border-collapse:collapse;margin:1em 0}"
+        + "td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}th:first-child,td:first-child{text-align:left}"
+        + "pre{background:#f4f4f4;padding:1em}</style></head><body>\n<h1>sscam evaluation</h1>\n");
+    for (String[] t : TABLES) {
+      sb.append("<h2>").append(esc(t[0])).append("</h2>\n<table><tr><th>Method</th>");
+      for (int i = 1; i < t.length; i++) {
+        sb.append("<th>").append(esc(TITLES.get(t[i]))).append("</th>");
+      }
+      sb.append("</tr>\n");
+      for (String m : methods) {
+        sb.append("<tr><td>").append(esc(m)).append("</td>");
+        for (int i = 1; i < t.length; i++) {
+          sb.append("<td>").append(esc(cell(summary(m, t[i])))).append("</td>");
+        }
+        sb.append("</tr>\n");
+      }
+      sb.append("</table>\n");
+    }
+    if (winRate != null) {
+      sb.append("<h2>Win % (row beats column: smaller drop; ").append(pairedImages).append(" images)</h2>\n<table><tr><th></th>");
+      methods.forEach(m -> sb.append("<th>").append(esc(m)).append("</th>"));
+      sb.append("</tr>\n");
+      for (String a : methods) {
+        sb.append("<tr><td>").append(esc(a)).append("</td>");
+        for (String b : methods) {
+          sb.append("<td>").append(a.equals(b) ? "–" : num(winRate.percent(a, b))).append("</td>");
+        }
+        sb.append("</tr>\n");
+      }
+      sb.append("</table>\n");
+    }
+    if (!wilcoxon.isEmpty()) {
+      sb.append("<h2>Wilcoxon signed-rank test of drops vs ").append(BASELINE).append("</h2>\n<table><tr><th>Method</th><th>p</th><th>n</th></tr>\n");
+      wilcoxon.forEach((m, r) -> sb.append("<tr><td>").append(esc(m)).append("</td><td>")
+          .append(String.format(Locale.ROOT, "%.4g", r.pValue())).append("</td><td>").append(r.nonZeroPairs()).append("</td></tr>\n"));
+      sb.append("</table>\n");
+    }
+    sb.append("<h2>Mean curves</h2>\n").append(chart("Deletion", meanDeletion)).append(chart("Insertion", meanInsertion));
+    sb.append("<h2>Provenance</h2>\n<pre>").append(esc(provenance())).append("</pre>\n</body></html>\n");
+    return sb.toString();
+  }
+
+  private String chart(String title, Map<String, double[]> curves) {
+    XYChart chart = new XYChartBuilder().width(560).height(380).title(title + " (mean over images)")
+        .xAxisTitle("fraction of pixels").yAxisTitle("probability of c").build();
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setXAxisDecimalPattern("0.##");
+    chart.getStyler().setYAxisMin(0.0);
+    chart.getStyler().setYAxisMax(1.0);
+    boolean any = false;
+    for (Map.Entry<String, double[]> e : curves.entrySet()) {
+      double[] c = e.getValue();
+      if (c.length < 2) {
+        continue;
+      }
+      double[] x = new double[c.length];
+      for (int i = 0; i < c.length; i++) {
+        x[i] = (double) i / (c.length - 1);
+      }
+      chart.addSeries(e.getKey(), x, c).setMarker(SeriesMarkers.NONE);
+      any = true;
+    }
+    if (!any) {
+      return "<p>No " + title.toLowerCase(Locale.ROOT) + " curves.</p>\n";
+    }
+    try {
+      byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+      return "<img alt=\"" + esc(title) + " curves\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\">\n";
+    } catch (IOException e) {
+      throw new SscamException("cannot draw the " + title + " chart: " + e.getMessage());
+    }
+  }
+
+  private static String esc(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+
+  /** Writes {@code report.md}, {@code report.csv} and {@code report.html} into {@code dir}, each atomically. */
+  public List<Path> write(Path dir) {
+    List<Path> out = new ArrayList<>();
+    try {
+      for (Map.Entry<String, String> e : Map.of("report.md", markdown(), "report.csv", csv(), "report.html", html()).entrySet()) {
+        Path p = dir.resolve(e.getKey());
+        AtomicFiles.write(p, e.getValue().getBytes(StandardCharsets.UTF_8));
+        out.add(p);
+      }
+    } catch (IOException e) {
+      throw new SscamException("cannot write the report in " + dir + ": " + e.getMessage());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,137 @@
+package dev.sscam.evaluation;
+
+import dev.sscam.Progress;
+import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.CamOptions;
+import dev.sscam.cam.Explainer;
+import dev.sscam.cam.SaliencyMap;
+import dev.sscam.data.DatasetItem;
+import dev.sscam.data.ObjectMask;
+import dev.sscam.metrics.CausalCurve;
+import dev.sscam.metrics.ClassProbability;
+import dev.sscam.metrics.DeletionInsertion;
+import dev.sscam.metrics.EnergyPointingGame;
+import dev.sscam.metrics.InputShape;
+import dev.sscam.metrics.PixelBox;
+import dev.sscam.metrics.Region;
+import dev.sscam.model.OnnxClassifier;
+import java.util.List;
+
+/**
+ * Every per-image figure of the paper's evaluation for one image and one method (PAPER.md,
+ * Metrics), with c the model's top-1 class on X0:
+ *
+ * <ul>
+ *   <li>{@code Y = s_c(X0)}, {@code O = s_c(X0 ∘ E)} (probabilities; E broadcast over the three
+ *       channels and multiplied into the normalised input), drop {@code 100·max(0, Y−O)/Y},
+ *       increase {@code 1[Y < O]};
+ *   <li>deletion and insertion curves and AUCs ({@link DeletionInsertion});
+ *   <li>energy pointing game {@code Σ_bbox E / Σ E} over the union of the boxes of the target
+ *       class. The paper's target is c; when c is not the label, the image's boxes of c do not
+ *       exist (ILSVRC annotates only the label's class), so the label's boxes are used — the
+ *       question then is whether E falls on the annotated object. Skipped without boxes;
+ *   <li>the same game over the object mask when the item has one, and the boxes' area share.
+ * </ul>
+ */
+public final class ImageEvaluation {
+  private final OnnxClassifier model;
+  private final Explainer explainer;
+  private final CamOptions options;
+  private final DeletionInsertion causal;
+  private final InputShape shape;
+
+  /**
+   * @param model the classifier (not closed here)
+   * @param options CAM options (the target class must be unset: c is the top-1 class)
+   * @param causal the deletion/insertion settings (step)
+   */
+  public ImageEvaluation(OnnxClassifier model, CamOptions options, DeletionInsertion causal) {
+    this.model = model;
+    this.explainer = new Explainer(model);
+    this.options = options;
+    this.causal = causal;
+    int size = model.imageSize();
+    this.shape = new InputShape(3, model.card().preprocessing().height(), model.card().preprocessing().width());
+    if (shape.size() != size) {
+      throw new IllegalStateException("model input " + size + " ≠ 3·H·W of its preprocessing " + shape);
+    }
+  }
+
+  /** The model's class probability {@code softmax(f(X))_c}, batched through its logits. */
+  public ClassProbability probability() {
+    return (batch, count, cls) -> {
+      float[][] z = model.logits(batch, count);
+      float[] p = new float[count];
+      for (int b = 0; b < count; b++) {
+        p[b] = (float) softmax(z[b], cls);
+      }
+      return p;
+    };
+  }
+
+  /**
+   * Evaluates one image.
+   *
+   * @param item the dataset item (boxes, label, mask)
+   * @param x its preprocessed input {@code X0}, CHW
+   * @param method the CAM method
+   * @param progress progress of the explanation's forward passes
+   */
+  public ImageResult evaluate(DatasetItem item, float[] x, CamMethod method, Progress progress) {
+    long start = System.nanoTime();
+    SaliencyMap map = explainer.explain(x, method, options, progress);
+    int c = map.classIndex();
+    float[] e = map.explanation();
+    ClassProbability p = probability();
+    double y = p.probabilities(x, 1, c)[0];
+    double o = p.probabilities(masked(x, e), 1, c)[0];
+    double drop = y > 0 ? 100.0 * Math.max(0.0, y - o) / y : 0.0;
+    int increase = y < o ? 1 : 0;
+    CausalCurve deletion = causal.deletion(p, x, shape, e, c);
+    CausalCurve insertion = causal.insertion(p, x, shape, e, c);
+
+    Double energy = null;
+    Double boxShare = null;
+    List<PixelBox> boxes = item.boxesOf(c);
+    if (boxes.isEmpty() && item.hasLabel()) {
+      boxes = item.boxesOf(item.label());
+    }
+    if (!boxes.isEmpty()) {
+      Region region = Region.ofBoxes(boxes, item.width(), item.height(), shape.width(), shape.height());
+      energy = EnergyPointingGame.score(e, region).percent();
+      boxShare = 100.0 * region.areaShare();
+    }
+    Double maskEnergy = null;
+    if (item.mask() != null) {
+      Region region = ObjectMask.read(item.mask()).region(shape.width(), shape.height());
+      maskEnergy = EnergyPointingGame.score(e, region).percent();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new ImageResult(item.id(), c, item.label(), method.id(), y, o, drop, increase,
+        deletion.aucPercent(), insertion.aucPercent(), energy, boxShare, maskEnergy, seconds,
+        deletion.probabilities(), insertion.probabilities());
+  }
+
+  /** {@code X0 ∘ E}: each channel multiplied pixel-wise by E. */
+  static float[] masked(float[] x, float[] e) {
+    float[] out = new float[x.length];
+    int pixels = e.length;
+    for (int i = 0; i < x.length; i++) {
+      out[i] = x[i] * e[i % pixels];
+    }
+    return out;
+  }
+
+  /** {@code softmax(z)_c}, computed stably. */
+  static double softmax(float[] z, int c) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : z) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (float v : z) {
+      sum += Math.exp(v - max);
+    }
+    return Math.exp(z[c] - max) / sum;
+  }
+}

@@ -1,0 +1,152 @@
+package dev.sscam.evaluation;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sscam.SscamException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The evaluation's results as JSON lines, {@code DIR/results.jsonl}, one per finished image ×
+ * method, beside {@code DIR/config.json}.
+ *
+ * <p>Each line is written, flushed and fsynced ({@link FileChannel#force}) before the next image
+ * starts, so a killed run loses at most the line being written. On reading, a last line without
+ * its newline (torn by a kill) is ignored, and on opening for append it is cut off, so finished
+ * lines are never rewritten. Resuming: a rerun whose configuration agrees on everything but the
+ * number of images (with the same seed, a larger subset contains the smaller one) skips the pairs
+ * already in the file; a different model, methods, seed, samples, σ, step or dataset is refused
+ * with an {@link SscamException} naming the option(s).
+ */
+public final class ResultsLog implements AutoCloseable {
+  /** The results file name inside the output folder. */
+  public static final String FILE = "results.jsonl";
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final FileChannel channel;
+  private final Set<String> done = new LinkedHashSet<>();
+  private final List<ImageResult> results;
+
+  private ResultsLog(FileChannel channel, List<ImageResult> results) {
+    this.channel = channel;
+    this.results = new ArrayList<>(results);
+    for (ImageResult r : results) {
+      done.add(r.key());
+    }
+  }
+
+  /**
+   * Opens (or starts) the log in {@code dir} for {@code config}: refuses a folder holding a
+   * different configuration, then writes {@code config} atomically (the image count may grow).
+   */
+  public static ResultsLog open(Path dir, EvaluationConfig config) {
+    try {
+      Files.createDirectories(dir);
+      Path configFile = dir.resolve(EvaluationConfig.FILE);
+      if (Files.exists(configFile)) {
+        EvaluationConfig old = EvaluationConfig.read(configFile);
+        List<String> diff = old.differences(config);
+        if (!diff.isEmpty()) {
+          throw new SscamException(dir + " holds an evaluation with a different " + String.join(", ", diff)
+              + "; use another --out folder or the same options to resume");
+        }
+      }
+      config.write(configFile);
+      Path file = dir.resolve(FILE);
+      FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      // Cut a torn last line (no newline) so the next append starts on a fresh line.
+      long complete = completeLength(Files.readAllBytes(file));
+      ch.truncate(complete);
+      ch.position(complete);
+      return new ResultsLog(ch, read(file));
+    } catch (IOException e) {
+      throw new SscamException("cannot open " + dir.resolve(FILE) + ": " + e.getMessage());
+    }
+  }
+
+  /** Whether this image × method is already in the log. */
+  public boolean isDone(String image, String method) {
+    return done.contains(ImageResult.key(image, method));
+  }
+
+  /** Every result in the log, in file order (including those appended since opening). */
+  public List<ImageResult> results() {
+    return List.copyOf(results);
+  }
+
+  /** Appends one line and forces it to disk before returning. */
+  public synchronized void append(ImageResult r) {
+    if (done.contains(r.key())) {
+      throw new IllegalStateException("already logged: " + r.image() + " " + r.method());
+    }
+    try {
+      byte[] line = (JSON.writeValueAsString(r) + "\n").getBytes(StandardCharsets.UTF_8);
+      ByteBuffer buf = ByteBuffer.wrap(line);
+      while (buf.hasRemaining()) {
+        channel.write(buf);
+      }
+      channel.force(false);
+      done.add(r.key());
+      results.add(r);
+    } catch (IOException e) {
+      throw new SscamException("cannot write " + FILE + ": " + e.getMessage());
+    }
+  }
+
+  /** Reads the results of {@code file} (a missing file is empty), ignoring a torn last line. */
+  public static List<ImageResult> read(Path file) {
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      String text = new String(bytes, 0, (int) completeLength(bytes), StandardCharsets.UTF_8);
+      List<ImageResult> out = new ArrayList<>();
+      int lineNo = 0;
+      for (String line : text.split("\n")) {
+        lineNo++;
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          out.add(JSON.readValue(line, ImageResult.class));
+        } catch (IOException e) {
+          throw new SscamException(file + " line " + lineNo + " is not a result: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new SscamException("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** Length of the prefix ending with the last newline (0 when there is none). */
+  private static long completeLength(byte[] bytes) {
+    for (int i = bytes.length - 1; i >= 0; i--) {
+      if (bytes[i] == '\n') {
+        return i + 1;
+      }
+    }
+    return 0;
+  }
+
+  @Override
+  public void close() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      throw new SscamException("cannot close " + FILE + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.sscam.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluationReportTest {
+  @TempDir Path dir;
+
+  private static ImageResult r(String image, String method, double y, double o, double del, double ins, Double energy,
+      double[] delCurve) {
+    double drop = 100 * Math.max(0, y - o) / y;
+    return new ImageResult(image, 1, 1, method, y, o, drop, y < o ? 1 : 0, del, ins, energy, energy == null ? null : 20.0,
+        null, 1, delCurve, new double[] {0, 1});
+  }
+
+  /** Hand-computed: see the comments by each figure. */
+  @Test
+  void tablesMatchHandComputedFigures() throws Exception {
+    List<ImageResult> results = List.of(
+        r("a", "grad-cam", 0.5, 0.25, 10, 40, 60.0, new double[] {0.5, 0.1, 0.0}),   // drop 50
+        r("a", "score-cam", 0.5, 0.4, 5, 70, 80.0, new double[] {0.5, 0.2, 0.0}),    // drop 20
+        r("b", "grad-cam", 0.4, 0.1, 20, 50, 30.0, new double[] {0.4, 0.3, 0.2}),    // drop 75
+        r("b", "score-cam", 0.4, 0.3, 15, 80, null, new double[] {0.4, 0.0, 0.0}),   // drop 25
+        r("c", "grad-cam", 0.8, 0.9, 30, 60, null, new double[] {0.8, 0.5, 0.1}),    // drop 0, increase
+        r("c", "score-cam", 0.8, 0.2, 25, 90, null, new double[] {0.8, 0.4, 0.3}));  // drop 75
+    Path file = dir.resolve(ResultsLog.FILE);
+    try (ResultsLog log = ResultsLog.open(dir,
+        new EvaluationConfig("sha", List.of("grad-cam", "score-cam"), 3, 1, 10, 2, 224, "d", "h"))) {
+      results.forEach(log::append);
+    }
+    EvaluationReport report = EvaluationReport.from(dir);
+    assertThat(report.methods()).containsExactly("grad-cam", "score-cam");
+    assertThat(report.summary("grad-cam", "drop").mean()).isCloseTo(125.0 / 3, within(1e-9));
+    assertThat(report.summary("score-cam", "drop").mean()).isCloseTo(40.0, within(1e-9));
+    assertThat(report.summary("grad-cam", "increase").mean()).isCloseTo(100.0 / 3, within(1e-9));
+    assertThat(report.summary("score-cam", "increase").mean()).isEqualTo(0.0);
+    assertThat(report.summary("grad-cam", "deletion").mean()).isCloseTo(20.0, within(1e-9));
+    assertThat(report.summary("score-cam", "insertion").mean()).isCloseTo(80.0, within(1e-9));
+    assertThat(report.summary("grad-cam", "energy").mean()).isCloseTo(45.0, within(1e-9));
+    assertThat(report.summary("grad-cam", "energy").n()).isEqualTo(2);
+    assertThat(report.summary("score-cam", "energy").n()).isEqualTo(1);
+    assertThat(report.summary("grad-cam", "mask_energy")).isNull();
+    // CI brackets the mean, and lies within the data's range [0, 75].
+    assertThat(report.summary("grad-cam", "drop").ciLow()).isBetween(0.0, 125.0 / 3);
+    assertThat(report.summary("grad-cam", "drop").ciHigh()).isBetween(125.0 / 3, 75.0);
+    // Win: grad-cam's Y−O is smaller only on c (−0.1 < 0.6).
+    assertThat(report.winRate().percent("grad-cam", "score-cam")).isCloseTo(100.0 / 3, within(1e-9));
+    assertThat(report.winRate().percent("score-cam", "grad-cam")).isCloseTo(200.0 / 3, within(1e-9));
+    // Drops differ by 30, 50, −75: ranks 1, 2, 3, W+ = 3; exact two-sided p over 8 sign patterns = 1.
+    assertThat(report.wilcoxonVsScoreCam()).containsOnlyKeys("grad-cam");
+    assertThat(report.wilcoxonVsScoreCam().get("grad-cam").wPlus()).isEqualTo(3.0);
+    assertThat(report.wilcoxonVsScoreCam().get("grad-cam").pValue()).isCloseTo(1.0, within(1e-12));
+    assertThat(report.meanDeletion("grad-cam")).containsExactly(new double[] {1.7 / 3, 0.3, 0.1}, within(1e-12));
+
+    report.write(dir);
+    String md = Files.readString(dir.resolve("report.md"));
+    assertThat(md).contains("| grad-cam | 20.00 [").contains("| score-cam | 40.00 [").contains("41.67 [")
+        .contains("| grad-cam | – | 33.33 |").contains("model sha256: sha");
+    String csv = Files.readString(dir.resolve("report.csv"));
+    assertThat(csv).contains("score-cam,drop,40.0,").contains("grad-cam,win_vs_score-cam,33.33");
+    String html = Files.readString(dir.resolve("report.html"));
+    assertThat(html).contains("Table I").contains("Table II").contains("Table III").contains("data:image/png;base64,")
+        .contains("<td>66.67</td>").endsWith("</html>\n");
+  }
+}
