@@ -53,6 +53,12 @@ public final class OnnxClassifier implements AutoCloseable {
   private final Map<String, OrtSession> layerSessions = new HashMap<>();
   private final Map<String, GradientPlan> gradientPlans = new HashMap<>();
   private LayerCatalog catalog;
+  /**
+   * One reusable direct input buffer per thread: ONNX Runtime wraps a direct buffer without a copy,
+   * whereas a heap array would be copied into a fresh direct buffer per batch, whose native memory
+   * lingers until garbage collection (gigabytes over an SS-CAM map).
+   */
+  private final ThreadLocal<FloatBuffer> inputBuffer = new ThreadLocal<>();
 
   private OnnxClassifier(OnnxModelFile file, ModelCard card, int batchSize, int threads) {
     this.file = file;
@@ -254,14 +260,13 @@ public final class OnnxClassifier implements AutoCloseable {
     for (int start = 0; start < n; start += batchSize) {
       int count = Math.min(batchSize, n - start);
       int feedCount = fixedBatch > 0 ? fixedBatch : count;
-      float[] batch = new float[feedCount * imagePer];
-      System.arraycopy(inputs, start * imagePer, batch, 0, count * imagePer);
+      FloatBuffer batch = inputBuffer(inputs, start * imagePer, count * imagePer, feedCount * imagePer);
       float[] seed = new float[feedCount * numClasses];
       for (int i = 0; i < count; i++) {
         seed[i * numClasses + classes[start + i]] = 1f;
       }
       long[] shape = {feedCount, 3, card.height(), card.width()};
-      try (OnnxTensor t = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(batch), shape);
+      try (OnnxTensor t = OnnxTensor.createTensor(ENV, batch, shape);
           OrtSession.Result r = plan.forward.run(Map.of(inputName, t), plan.outputs)) {
         Map<String, OnnxTensor> feeds = new HashMap<>();
         feeds.put(plan.graph.activationInput(), (OnnxTensor) r.get(layer.tensor()).orElseThrow());
@@ -320,14 +325,7 @@ public final class OnnxClassifier implements AutoCloseable {
   Map<String, float[]> run(OrtSession s, float[] inputs, int start, int count, List<String> outputs) {
     int per = imageSize();
     int feedCount = fixedBatch > 0 ? fixedBatch : count;
-    FloatBuffer buf;
-    if (feedCount == count) {
-      buf = FloatBuffer.wrap(inputs, start * per, count * per).slice();
-    } else {
-      float[] padded = new float[feedCount * per];
-      System.arraycopy(inputs, start * per, padded, 0, count * per);
-      buf = FloatBuffer.wrap(padded);
-    }
+    FloatBuffer buf = inputBuffer(inputs, start * per, count * per, feedCount * per);
     long[] shape = {feedCount, 3, card.height(), card.width()};
     try (OnnxTensor t = OnnxTensor.createTensor(ENV, buf, shape);
         OrtSession.Result r = s.run(Map.of(inputName, t), new HashSet<>(outputs))) {
@@ -344,6 +342,22 @@ public final class OnnxClassifier implements AutoCloseable {
     } catch (OrtException e) {
       throw new SscamException("ONNX Runtime failed to run the model: " + firstLine(e.getMessage()), e);
     }
+  }
+
+  /** This thread's direct buffer holding {@code length} floats of {@code inputs}, zero-padded to {@code total}. */
+  private FloatBuffer inputBuffer(float[] inputs, int offset, int length, int total) {
+    FloatBuffer b = inputBuffer.get();
+    if (b == null || b.capacity() < total) {
+      b = java.nio.ByteBuffer.allocateDirect(total * Float.BYTES).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+      inputBuffer.set(b);
+    }
+    b.clear();
+    b.put(inputs, offset, length);
+    for (int i = length; i < total; i++) {
+      b.put(0f);
+    }
+    b.flip();
+    return b;
   }
 
   private void checkInputs(float[] inputs, int n) {
