@@ -97,7 +97,7 @@ public record EvaluationConfig(
   /** Writes to {@code file} atomically (temp file in the same folder, then move). */
   public void write(Path file) {
     try {
-      AtomicFiles.write(file, JSON.writeValueAsBytes(this));
+      dev.sscam.io.AtomicFile.write(file, JSON.writeValueAsBytes(this));
     } catch (IOException e) {
       throw new SscamException("cannot write " + file + ": " + e.getMessage());
     }

@@ -358,14 +358,10 @@ public final class EvaluationReport {
   /** Writes {@code report.md}, {@code report.csv} and {@code report.html} into {@code dir}, each atomically. */
   public List<Path> write(Path dir) {
     List<Path> out = new ArrayList<>();
-    try {
-      for (Map.Entry<String, String> e : Map.of("report.md", markdown(), "report.csv", csv(), "report.html", html()).entrySet()) {
-        Path p = dir.resolve(e.getKey());
-        AtomicFiles.write(p, e.getValue().getBytes(StandardCharsets.UTF_8));
-        out.add(p);
-      }
-    } catch (IOException e) {
-      throw new SscamException("cannot write the report in " + dir + ": " + e.getMessage());
+    for (Map.Entry<String, String> e : Map.of("report.md", markdown(), "report.csv", csv(), "report.html", html()).entrySet()) {
+      Path p = dir.resolve(e.getKey());
+      dev.sscam.io.AtomicFile.write(p, e.getValue().getBytes(StandardCharsets.UTF_8));
+      out.add(p);
     }
     return out;
   }

@@ -63,7 +63,7 @@ public final class ImageEvaluation {
       float[][] z = model.logits(batch, count);
       float[] p = new float[count];
       for (int b = 0; b < count; b++) {
-        p[b] = (float) softmax(z[b], cls);
+        p[b] = (float) dev.sscam.cam.Score.softmax(z[b], cls);
       }
       return p;
     };
@@ -122,16 +122,4 @@ public final class ImageEvaluation {
     return out;
   }
 
-  /** {@code softmax(z)_c}, computed stably. */
-  static double softmax(float[] z, int c) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : z) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (float v : z) {
-      sum += Math.exp(v - max);
-    }
-    return Math.exp(z[c] - max) / sum;
-  }
 }

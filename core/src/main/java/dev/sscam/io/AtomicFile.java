@@ -3,14 +3,18 @@ package dev.sscam.io;
 import dev.sscam.SscamException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a file so that readers see the old content or the whole new one, never half of it: a temp
- * file in the target's folder, then a move over the target. Missing parent folders are created.
+ * file in the target's folder, forced to disk, then moved over the target. Missing parent folders are created.
  */
 public final class AtomicFile {
   /** Writes the content of a file to a stream. */
@@ -33,8 +37,17 @@ public final class AtomicFile {
     try {
       Files.createDirectories(target.getParent());
       tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      try {
+        // createTempFile makes the file private (rw-------); outputs are for others to read too.
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: keep its default permissions
+      }
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+          OutputStream out = Channels.newOutputStream(ch)) {
         content.writeTo(out);
+        out.flush();
+        ch.force(true); // on disk before it replaces the target
       }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
