@@ -53,6 +53,10 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "sscam-eval", description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out;
 
+  @Option(names = "--preset", paramLabel = "paper|torchcam", defaultValue = "paper",
+      description = "CAM options: paper (probability scores, raw weights) or torchcam (logit, softmax). Default: ${DEFAULT-VALUE}.")
+  String preset;
+
   @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
   boolean quiet;
 
@@ -74,7 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
     int[] n = new int[1];
     int computed;
     try (OnnxClassifier m = model.open()) {
-      computed = Evaluation.run(m, new Evaluation.Settings(data, chosen, images, seed, samples, sigma, step, out),
+      computed = Evaluation.run(m, new Evaluation.Settings(data, chosen, images, seed, samples, sigma, step, out, preset),
           note -> stderr.println("sscam: note: " + note), (done, total, r) -> {
             if (r != null) {
               record(r, sums, n);

@@ -31,9 +31,10 @@ public final class Evaluation {
    * @param sigma SS-CAM σ
    * @param step deletion/insertion pixels per step
    * @param out the output folder (config.json, results.jsonl)
+   * @param preset CAM options preset, {@code paper} or {@code torchcam}
    */
   public record Settings(Path data, List<CamMethod> methods, int images, long seed, int samples, double sigma,
-      int step, Path out) {}
+      int step, Path out, String preset) {}
 
   private Evaluation() {}
 
@@ -73,8 +74,8 @@ public final class Evaluation {
     List<DatasetItem> items = dataset.randomSubset(s.images(), s.seed());
     EvaluationConfig config = new EvaluationConfig(model.file().sha256(),
         s.methods().stream().map(CamMethod::id).toList(), s.images(), s.seed(), s.samples(), s.sigma(), s.step(),
-        s.data().toAbsolutePath().normalize().toString(), EvaluationConfig.hashOf(items.stream().map(DatasetItem::id).toList()));
-    CamOptions options = CamOptions.builder().samples(s.samples()).sigma(s.sigma()).seed(s.seed())
+        s.data().toAbsolutePath().normalize().toString(), EvaluationConfig.hashOf(items.stream().map(DatasetItem::id).toList()), s.preset());
+    CamOptions options = CamOptions.builder().preset(s.preset()).samples(s.samples()).sigma(s.sigma()).seed(s.seed())
         .batchSize(model.batchSize()).build();
     ImageEvaluation evaluation = new ImageEvaluation(model, options,
         new DeletionInsertion(s.step(), model.batchSize(), new GaussianBlur()));

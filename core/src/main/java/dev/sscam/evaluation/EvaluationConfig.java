@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param step deletion/insertion pixels per step
  * @param dataset the dataset folder, absolute and normalised
  * @param imageListHash SHA-256 of the chosen image ids joined by newlines
+ * @param preset the CAM options' preset ({@code paper} or {@code torchcam}); absent in older files
+ *     means {@code paper}
  */
 public record EvaluationConfig(
     String modelSha256,
@@ -37,7 +39,8 @@ public record EvaluationConfig(
     double sigma,
     int step,
     String dataset,
-    String imageListHash) {
+    String imageListHash,
+    String preset) {
 
   /** The file name inside the output folder. */
   public static final String FILE = "config.json";
@@ -46,6 +49,7 @@ public record EvaluationConfig(
 
   public EvaluationConfig {
     methods = List.copyOf(methods);
+    preset = preset == null ? "paper" : preset;
   }
 
   /** SHA-256 (hex) of the ids joined by '\n': identifies the image list. */
@@ -81,6 +85,9 @@ public record EvaluationConfig(
     }
     if (!Objects.equals(dataset, other.dataset)) {
       out.add("data");
+    }
+    if (!Objects.equals(preset, other.preset)) {
+      out.add("preset");
     }
     return out;
   }

@@ -18,7 +18,7 @@ class EvaluationKillTest {
 
   static Evaluation.Settings settings(Path out) {
     return new Evaluation.Settings(EvaluationResumeTest.DATA, Methods.parse(List.of("grad-cam,grad-cam++")), 3, 5, 10, 2,
-        5000, out);
+        5000, out, "paper");
   }
 
   @Test

@@ -31,7 +31,7 @@ class EvaluationReportTest {
         r("c", "score-cam", 0.8, 0.2, 25, 90, null, new double[] {0.8, 0.4, 0.3}));  // drop 75
     Path file = dir.resolve(ResultsLog.FILE);
     try (ResultsLog log = ResultsLog.open(dir,
-        new EvaluationConfig("sha", List.of("grad-cam", "score-cam"), 3, 1, 10, 2, 224, "d", "h"))) {
+        new EvaluationConfig("sha", List.of("grad-cam", "score-cam"), 3, 1, 10, 2, 224, "d", "h", "paper"))) {
       results.forEach(log::append);
     }
     EvaluationReport report = EvaluationReport.from(dir);

@@ -23,7 +23,7 @@ class EvaluationResumeTest {
   @TempDir Path out;
 
   Evaluation.Settings settings(int images, int step) {
-    return new Evaluation.Settings(DATA, Methods.parse(List.of("grad-cam,score-cam")), images, 11, 10, 2, step, out);
+    return new Evaluation.Settings(DATA, Methods.parse(List.of("grad-cam,score-cam")), images, 11, 10, 2, step, out, "paper");
   }
 
   @Test

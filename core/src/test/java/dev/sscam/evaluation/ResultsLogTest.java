@@ -16,7 +16,7 @@ class ResultsLogTest {
   @TempDir Path dir;
 
   static EvaluationConfig config(int samples, double sigma) {
-    return new EvaluationConfig("abc", List.of("grad-cam", "score-cam"), 2, 7, samples, sigma, 224, "data", "h");
+    return new EvaluationConfig("abc", List.of("grad-cam", "score-cam"), 2, 7, samples, sigma, 224, "data", "h", "paper");
   }
 
   static ImageResult result(String image, String method, double y, double o) {
@@ -33,8 +33,11 @@ class ResultsLogTest {
         .isInstanceOf(SscamException.class).hasMessageContaining("different sigma").hasMessageNotContaining("samples");
     assertThatThrownBy(() -> ResultsLog.open(dir, config(5, 3)))
         .isInstanceOf(SscamException.class).hasMessageContaining("samples, sigma");
+    EvaluationConfig torchcam = new EvaluationConfig("abc", List.of("grad-cam", "score-cam"), 2, 7, 10, 2, 224, "data", "h", "torchcam");
+    assertThatThrownBy(() -> ResultsLog.open(dir, torchcam))
+        .isInstanceOf(SscamException.class).hasMessageContaining("different preset");
     // A larger image count with the same options resumes.
-    EvaluationConfig more = new EvaluationConfig("abc", List.of("grad-cam", "score-cam"), 3, 7, 10, 2, 224, "data", "h2");
+    EvaluationConfig more = new EvaluationConfig("abc", List.of("grad-cam", "score-cam"), 3, 7, 10, 2, 224, "data", "h2", "paper");
     try (ResultsLog log = ResultsLog.open(dir, more)) {
       assertThat(log.isDone("a", "grad-cam")).isTrue();
       assertThat(log.isDone("a", "score-cam")).isFalse();
