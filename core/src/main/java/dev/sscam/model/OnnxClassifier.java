@@ -170,6 +170,10 @@ public final class OnnxClassifier implements AutoCloseable {
       if (threads > 0) {
         o.setIntraOpNumThreads(threads);
       }
+      if (!Boolean.getBoolean("sscam.ort.spin")) {
+        // Spinning pool threads would steal the core that builds the next batch of masked inputs.
+        o.addConfigEntry("session.intra_op.allow_spinning", "0");
+      }
       return o;
     } catch (OrtException e) {
       throw new SscamException("cannot configure ONNX Runtime: " + e.getMessage(), e);
