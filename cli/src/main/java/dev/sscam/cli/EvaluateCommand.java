@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code sscam evaluate}: the SS-CAM paper's evaluation on a dataset, resumable, then its report. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = {"Run the paper's evaluation (Average Drop, Increase in Confidence, Win %, deletion/insertion AUC,",
-        "energy pointing game) on a seeded random subset of a dataset. Results go to OUT/results.jsonl as they finish;",
+    description = {"Run the paper's evaluation on a dataset and write its tables.",
+        "Average Drop, Increase in Confidence, Win %%, deletion/insertion AUC and the energy pointing game, with",
+        "bootstrap 95%% intervals, on a seeded random subset. Results go to OUT/results.jsonl as they finish;",
         "rerunning with the same options resumes (a larger --images adds images). Writes OUT/report.{md,csv,html}."})
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin ModelOptions model;

@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code sscam explain}: saliency maps of images, as pictures and numbers. */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-    description = {"Explain images with class activation maps. Writes STEM.METHOD.png (the image with E overlaid);",
-        "with --npy also STEM.METHOD.cam.npy (h x w map at feature resolution) and STEM.METHOD.npy (H x W map E).",
+    description = {"Explain images with class activation maps.",
+        "Writes STEM.METHOD.png (the image with E overlaid); with --npy also STEM.METHOD.cam.npy (h x w map at feature resolution) and STEM.METHOD.npy (H x W map E).",
         "With no image and no model: the bundled example with SS-CAM (2)."})
 final class ExplainCommand implements Callable<Integer> {
   @Mixin ModelOptions model;

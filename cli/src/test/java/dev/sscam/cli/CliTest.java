@@ -43,6 +43,26 @@ class CliTest {
   }
 
   @Test
+  void everyHelpTextFormatsCleanly() {
+    java.io.PrintStream saved = System.err;
+    java.io.ByteArrayOutputStream traced = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(traced, true));
+    try {
+      for (String command : List.of("explain", "compare", "predict", "layers", "bench", "evaluate", "report")) {
+        Run r = sscam(command, "--help");
+        assertThat(r.code()).as(command).isZero();
+        assertThat(r.out()).as(command).startsWith("Usage: sscam " + command);
+      }
+      Run top = sscam("--help");
+      assertThat(top.out()).contains("evaluate").contains("explain");
+    } finally {
+      System.setErr(saved);
+    }
+    // picocli reports format errors in descriptions (a lone '%') on stderr.
+    assertThat(traced.toString()).doesNotContain("WARN");
+  }
+
+  @Test
   void layersMarksTheCardsDefault() {
     Run r = sscam("layers");
     assertThat(r.code()).isZero();

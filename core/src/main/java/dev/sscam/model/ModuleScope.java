@@ -2,8 +2,6 @@ package dev.sscam.model;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.UnknownFieldSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -23,8 +21,6 @@ import java.util.regex.Pattern;
  * </ul>
  */
 final class ModuleScope {
-  /** NodeProto.metadata_props (field 9, ONNX ≥ 1.16); older protobuf classes keep it as unknown. */
-  private static final int NODE_METADATA_PROPS = 9;
   private static final Pattern QUOTED = Pattern.compile("'([^']*)'|\"([^\"]*)\"");
 
   private ModuleScope() {}
@@ -69,23 +65,14 @@ final class ModuleScope {
   }
 
   private static List<String> nameScopesMetadata(NodeProto node) {
-    UnknownFieldSet.Field f = node.getUnknownFields().getField(NODE_METADATA_PROPS);
-    if (f == null) {
-      return null;
-    }
-    for (var bytes : f.getLengthDelimitedList()) {
-      try {
-        StringStringEntryProto e = StringStringEntryProto.parseFrom(bytes);
-        if (e.getKey().equals("pkg.torch.onnx.name_scopes")) {
-          List<String> out = new ArrayList<>();
-          Matcher m = QUOTED.matcher(e.getValue());
-          while (m.find()) {
-            out.add(m.group(1) != null ? m.group(1) : m.group(2));
-          }
-          return out;
+    for (StringStringEntryProto e : node.getMetadataPropsList()) {
+      if (e.getKey().equals("pkg.torch.onnx.name_scopes")) {
+        List<String> out = new ArrayList<>();
+        Matcher m = QUOTED.matcher(e.getValue());
+        while (m.find()) {
+          out.add(m.group(1) != null ? m.group(1) : m.group(2));
         }
-      } catch (InvalidProtocolBufferException ignored) {
-        // not a key/value entry: not the metadata we look for
+        return out;
       }
     }
     return null;
