@@ -32,9 +32,21 @@ public final class SharedData {
   /** Resolves {@code relative} under the shared folder, or skips the calling test when absent. */
   public static Path require(String relative) {
     Path root = root();
-    assumeTrue(root != null, "skipped: ../shared is absent (benchmark, models and fixtures live there; CI has it)");
+    if (root == null) {
+      skip("skipped: ../shared is absent (benchmark, models and fixtures live there; CI has it)");
+    }
     Path p = root.resolve(relative);
-    assumeTrue(Files.exists(p), "skipped: ../shared/" + relative + " is absent");
+    if (!Files.exists(p)) {
+      skip("skipped: ../shared/" + relative + " is absent");
+    }
     return p;
+  }
+
+  /** Skips the calling test, also saying why on stderr (Maven's console hides assumption messages). */
+  private static void skip(String why) {
+    StackWalker.StackFrame caller = StackWalker.getInstance().walk(s -> s
+        .filter(f -> !f.getClassName().equals(SharedData.class.getName())).findFirst().orElseThrow());
+    System.err.println("[sscam] " + caller.getClassName() + "." + caller.getMethodName() + " " + why);
+    assumeTrue(false, why);
   }
 }
