@@ -70,13 +70,7 @@ final class CompareCommand implements Callable<Integer> {
         cells.add(picture);
         String label = inputs.names().get(i);
         for (CamMethod method : chosen) {
-          ProgressBar bar = new ProgressBar(label + " " + method.id(), quiet);
-          SaliencyMap s;
-          try {
-            s = explainer.explain(x, method, options, bar);
-          } finally {
-            bar.finish();
-          }
+          SaliencyMap s = ProgressBar.explain(explainer, x, method, options, inputs.names().get(i) + " " + method.id(), quiet);
           label = inputs.names().get(i) + "\n" + s.label() + String.format(" p=%.2f", s.probability());
           cells.add(Pictures.cell(picture, s));
         }

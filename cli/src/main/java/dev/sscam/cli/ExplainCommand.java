@@ -79,13 +79,7 @@ final class ExplainCommand implements Callable<Integer> {
         String stem = inputs.names().get(i);
         float[] x = inputs.tensor(i, per);
         for (CamMethod method : chosen) {
-          ProgressBar bar = new ProgressBar(stem + " " + method.id(), quiet);
-          SaliencyMap s;
-          try {
-            s = explainer.explain(x, method, options, bar);
-          } finally {
-            bar.finish();
-          }
+          SaliencyMap s = ProgressBar.explain(explainer, x, method, options, stem + " " + method.id(), quiet);
           List<String> files = new ArrayList<>();
           Path png = out.resolve(stem + "." + method.id() + ".png");
           Pictures.writeOverlay(inputs.picture(i, m.card()), s, method.title(), png);

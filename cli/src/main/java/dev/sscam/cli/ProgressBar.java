@@ -1,6 +1,10 @@
 package dev.sscam.cli;
 
 import dev.sscam.Progress;
+import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.CamOptions;
+import dev.sscam.cam.Explainer;
+import dev.sscam.cam.SaliencyMap;
 import java.io.PrintStream;
 
 /**
@@ -20,6 +24,17 @@ final class ProgressBar implements Progress {
     this.err = System.err;
     this.label = label;
     this.enabled = !quiet && System.console() != null;
+  }
+
+  /** One map, with a bar labelled {@code label} while its forward passes run. */
+  static SaliencyMap explain(Explainer explainer, float[] x, CamMethod method, CamOptions options, String label,
+      boolean quiet) {
+    ProgressBar bar = new ProgressBar(label, quiet);
+    try {
+      return explainer.explain(x, method, options, bar);
+    } finally {
+      bar.finish();
+    }
   }
 
   /** Extra text after the bar (e.g. running means). */
