@@ -41,7 +41,12 @@ class EvaluateCliTest {
     CliTest.Run report = CliTest.sscam("report", "--from", out.toString());
     assertThat(report.code()).as(report.err()).isZero();
     String html = Files.readString(out.resolve("report.html"));
-    assertThat(html).contains("Table I").contains("grad-cam++").contains("<img");
-    assertThat(Files.readString(out.resolve("report.md"))).contains("grad-cam++");
+    assertThat(html).contains("Table I").contains("grad-cam++").contains("<img").contains("Figure 3");
+    assertThat(Files.readString(out.resolve("report.md"))).contains("grad-cam++").contains("versions: sscam");
+    // The first images' maps are kept for the Figure-3 grid: 2 images × (input + 2 methods).
+    try (java.util.stream.Stream<Path> kept = Files.list(out.resolve("figure"))) {
+      assertThat(kept.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))).hasSize(6)
+          .anyMatch(n -> n.endsWith(".grad-cam++.npy")).anyMatch(n -> n.endsWith(".input.png"));
+    }
   }
 }

@@ -78,7 +78,9 @@ public final class Evaluation {
     CamOptions options = CamOptions.builder().preset(s.preset()).samples(s.samples()).sigma(s.sigma()).seed(s.seed())
         .batchSize(model.batchSize()).build();
     ImageEvaluation evaluation = new ImageEvaluation(model, options,
-        new DeletionInsertion(s.step(), model.batchSize(), new GaussianBlur()));
+        new DeletionInsertion(s.step(), model.batchSize(), new GaussianBlur()))
+        .recordFigure(new EvaluationFigure(s.out(), items.stream().limit(EvaluationFigure.DEFAULT_IMAGES)
+            .map(DatasetItem::id).toList()));
     try (ResultsLog log = ResultsLog.open(s.out(), config)) {
       return EvaluationRun.run(evaluation, items, s.methods(),
           item -> model.card().preprocessing().apply(item.image()), log, listener);

@@ -245,7 +245,7 @@ public final class EvaluationReport {
     return "model sha256: " + config.modelSha256() + "\nmethods: " + String.join(", ", config.methods())
         + "\nimages: " + config.images() + " (list sha256 " + config.imageListHash() + ")\nseed: " + config.seed()
         + "\nsamples: " + config.samples() + "\nsigma: " + config.sigma() + "\nstep: " + config.step()
-        + "\ndataset: " + config.dataset();
+        + "\ndataset: " + config.dataset() + "\npreset: " + config.preset() + "\nversions: " + versions();
   }
 
   /** The report as CSV: one row per method × metric with mean, CI and n. */
@@ -277,6 +277,14 @@ public final class EvaluationReport {
 
   /** The report as one self-contained HTML page (tables, provenance, mean curves as inline PNG). */
   public String html() {
+    return html(null);
+  }
+
+  /**
+   * The HTML page; with {@code dir}, also the Figure-3-style grid of the maps the evaluation kept
+   * there ({@link EvaluationFigure}).
+   */
+  public String html(Path dir) {
     StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>sscam evaluation</title>"
         + "<style>body{font-family:sans-serif;max-width:70em;margin:auto}table{border-collapse:collapse;margin:1em 0}"
         + "td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}th:first-child,td:first-child{text-align:left}"
@@ -316,6 +324,10 @@ public final class EvaluationReport {
       sb.append("</table>\n");
     }
     sb.append("<h2>Mean curves</h2>\n").append(chart("Deletion", meanDeletion)).append(chart("Insertion", meanInsertion));
+    if (dir != null) {
+      EvaluationFigure.grid(dir, methods, 160).ifPresent(grid -> sb.append("<h2>Maps of the first images (Figure 3)</h2>\n")
+          .append(img("Figure 3", png(grid))));
+    }
     sb.append("<h2>Provenance</h2>\n<pre>").append(esc(provenance())).append("</pre>\n</body></html>\n");
     return sb.toString();
   }
@@ -344,11 +356,36 @@ public final class EvaluationReport {
       return "<p>No " + title.toLowerCase(Locale.ROOT) + " curves.</p>\n";
     }
     try {
-      byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-      return "<img alt=\"" + esc(title) + " curves\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\">\n";
+      return img(title + " curves", BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     } catch (IOException e) {
       throw new SscamException("cannot draw the " + title + " chart: " + e.getMessage());
     }
+  }
+
+  private static String img(String alt, byte[] png) {
+    return "<img alt=\"" + esc(alt) + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\">\n";
+  }
+
+  private static byte[] png(java.awt.image.BufferedImage image) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      javax.imageio.ImageIO.write(image, "png", out);
+    } catch (IOException e) {
+      throw new SscamException("cannot encode the figure: " + e.getMessage());
+    }
+    return out.toByteArray();
+  }
+
+  /** sscam's, ONNX Runtime's and Java's versions, for provenance. */
+  private static String versions() {
+    String sscam = EvaluationReport.class.getPackage().getImplementationVersion();
+    String ort;
+    try {
+      ort = ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion();
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
+      ort = "unknown";
+    }
+    return "sscam " + (sscam == null ? "dev" : sscam) + ", ONNX Runtime " + ort + ", Java " + System.getProperty("java.version");
   }
 
   private static String esc(String s) {
@@ -358,7 +395,7 @@ public final class EvaluationReport {
   /** Writes {@code report.md}, {@code report.csv} and {@code report.html} into {@code dir}, each atomically. */
   public List<Path> write(Path dir) {
     List<Path> out = new ArrayList<>();
-    for (Map.Entry<String, String> e : Map.of("report.md", markdown(), "report.csv", csv(), "report.html", html()).entrySet()) {
+    for (Map.Entry<String, String> e : Map.of("report.md", markdown(), "report.csv", csv(), "report.html", html(dir)).entrySet()) {
       Path p = dir.resolve(e.getKey());
       dev.sscam.io.AtomicFile.write(p, e.getValue().getBytes(StandardCharsets.UTF_8));
       out.add(p);

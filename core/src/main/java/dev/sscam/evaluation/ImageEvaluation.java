@@ -39,6 +39,7 @@ public final class ImageEvaluation {
   private final CamOptions options;
   private final DeletionInsertion causal;
   private final InputShape shape;
+  private EvaluationFigure figure;
 
   /**
    * @param model the classifier (not closed here)
@@ -55,6 +56,12 @@ public final class ImageEvaluation {
     if (shape.size() != size) {
       throw new IllegalStateException("model input " + size + " ≠ 3·H·W of its preprocessing " + shape);
     }
+  }
+
+  /** Keeps the maps of the figure's images (the report's Figure-3 grid); null keeps none. */
+  public ImageEvaluation recordFigure(EvaluationFigure figure) {
+    this.figure = figure;
+    return this;
   }
 
   /** The model's class probability {@code softmax(f(X))_c}, batched through its logits. */
@@ -82,6 +89,9 @@ public final class ImageEvaluation {
     SaliencyMap map = explainer.explain(x, method, options, progress);
     int c = map.classIndex();
     float[] e = map.explanation();
+    if (figure != null) {
+      figure.record(item, model.card().preprocessing(), method.id(), e);
+    }
     ClassProbability p = probability();
     double y = p.probabilities(x, 1, c)[0];
     double o = p.probabilities(masked(x, e), 1, c)[0];
