@@ -27,8 +27,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * The paper's tables from an evaluation's results: per method the mean and a seeded bootstrap 95%
  * interval of Average Drop, Increase in Confidence, deletion and insertion AUC, energy pointing
  * game (boxes and masks) and box share; the Win % matrix over the images every method finished;
- * the Wilcoxon signed-rank p-value of each method's drops against Score-CAM's on those images; and
- * the mean deletion/insertion curves. Written as {@code report.md}, {@code report.csv} and a
+ * the Wilcoxon signed-rank p-value of each method's drops against Score-CAM's on those images; the
+ * share of empty maps (E = 0 everywhere) and the seconds per image; and the mean deletion/insertion
+ * curves. A table no method has a figure for (Table III on a plain image folder) is left out. Written as {@code report.md}, {@code report.csv} and a
  * self-contained {@code report.html}.
  */
 public final class EvaluationReport {
@@ -47,6 +48,8 @@ public final class EvaluationReport {
     metric("energy", "Energy pointing game % (boxes)", ImageResult::energy);
     metric("box_share", "Box area share %", ImageResult::boxShare);
     metric("mask_energy", "Energy pointing game % (masks)", ImageResult::maskEnergy);
+    metric("empty", "Empty maps % (E = 0 everywhere)", r -> r.emptyMap() == null ? null : r.emptyMap() ? 100.0 : 0.0);
+    metric("seconds", "Seconds per image", ImageResult::seconds);
   }
 
   private static void metric(String key, String title, Function<ImageResult, Double> f) {
@@ -145,7 +148,10 @@ public final class EvaluationReport {
     return methods;
   }
 
-  /** A method's summary of one metric ({@code drop, increase, deletion, insertion, energy, box_share, mask_energy}); null when no image had it. */
+  /**
+   * A method's summary of one metric ({@code drop, increase, deletion, insertion, energy, box_share,
+   * mask_energy, empty, seconds}); null when no image had it.
+   */
   public MetricSummary summary(String method, String metric) {
     return summaries.get(method).get(metric);
   }
@@ -194,12 +200,41 @@ public final class EvaluationReport {
     {"Table I: deletion and insertion", "deletion", "insertion"},
     {"Table II: Average Drop and Increase in Confidence", "drop", "increase"},
     {"Table III: energy-based pointing game", "energy", "mask_energy", "box_share"},
+    {"Empty maps and time", "empty", "seconds"},
   };
+
+  /**
+   * Why the last table matters: an empty map is no explanation, yet it still gets figures in the
+   * tables above (a pointing game of 0, a drop measured on the zero input).
+   */
+  private static final String EMPTY_NOTE = "An empty map explains nothing, yet it still enters the tables above: "
+      + "its pointing game is 0 and its drop is measured on the zero input X0 ∘ 0. "
+      + "Seconds per image: the map and its figures, for one image.";
+
+  /** Whether any method has a figure for any of the table's metrics (a plain folder has no Table III). */
+  private boolean hasData(String[] table) {
+    for (String m : methods) {
+      for (int i = 1; i < table.length; i++) {
+        if (summary(m, table[i]) != null) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The note under a table, or null. */
+  private static String note(String[] table) {
+    return table[1].equals("empty") ? EMPTY_NOTE : null;
+  }
 
   /** The report as Markdown: the three tables (mean [95% CI] (n)), Win %, Wilcoxon, provenance. */
   public String markdown() {
     StringBuilder sb = new StringBuilder("# sscam evaluation\n\n");
     for (String[] t : TABLES) {
+      if (!hasData(t)) {
+        continue;
+      }
       sb.append("## ").append(t[0]).append("\n\n| Method |");
       for (int i = 1; i < t.length; i++) {
         sb.append(' ').append(TITLES.get(t[i])).append(" |");
@@ -213,6 +248,9 @@ public final class EvaluationReport {
         sb.append('\n');
       }
       sb.append('\n');
+      if (note(t) != null) {
+        sb.append(note(t)).append("\n\n");
+      }
     }
     if (winRate != null) {
       sb.append("## Win % (row beats column: smaller drop), ").append(pairedImages).append(" images\n\n| |");
@@ -290,6 +328,9 @@ public final class EvaluationReport {
         + "td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}th:first-child,td:first-child{text-align:left}"
         + "pre{background:#f4f4f4;padding:1em}</style></head><body>\n<h1>sscam evaluation</h1>\n");
     for (String[] t : TABLES) {
+      if (!hasData(t)) {
+        continue;
+      }
       sb.append("<h2>").append(esc(t[0])).append("</h2>\n<table><tr><th>Method</th>");
       for (int i = 1; i < t.length; i++) {
         sb.append("<th>").append(esc(TITLES.get(t[i]))).append("</th>");
@@ -303,6 +344,9 @@ public final class EvaluationReport {
         sb.append("</tr>\n");
       }
       sb.append("</table>\n");
+      if (note(t) != null) {
+        sb.append("<p>").append(esc(note(t))).append("</p>\n");
+      }
     }
     if (winRate != null) {
       sb.append("<h2>Win % (row beats column: smaller drop; ").append(pairedImages).append(" images)</h2>\n<table><tr><th></th>");

@@ -16,6 +16,8 @@ package dev.sscam.evaluation;
  * @param energy energy pointing game in %, {@code Σ_bbox E / Σ E}; null without boxes
  * @param boxShare share of the input covered by the boxes, in %; null without boxes
  * @param maskEnergy energy pointing game over the object mask, in %; null without a mask
+ * @param emptyMap whether E is 0 everywhere (no explanation at all: its pointing game scores 0 and
+ *     {@code X0 ∘ E} is the zero input); null in logs written before sscam recorded it
  * @param seconds wall time of this image × method
  * @param deletion the deletion curve (probability of c after each step)
  * @param insertion the insertion curve
@@ -34,6 +36,7 @@ public record ImageResult(
     Double energy,
     Double boxShare,
     Double maskEnergy,
+    Boolean emptyMap,
     double seconds,
     double[] deletion,
     double[] insertion) {

@@ -16,7 +16,7 @@ class EvaluationReportTest {
       double[] delCurve) {
     double drop = 100 * Math.max(0, y - o) / y;
     return new ImageResult(image, 1, 1, method, y, o, drop, y < o ? 1 : 0, del, ins, energy, energy == null ? null : 20.0,
-        null, 1, delCurve, new double[] {0, 1});
+        null, null, 1, delCurve, new double[] {0, 1});
   }
 
   /** Hand-computed: see the comments by each figure. */
@@ -67,5 +67,46 @@ class EvaluationReportTest {
     String html = Files.readString(dir.resolve("report.html"));
     assertThat(html).contains("Table I").contains("Table II").contains("Table III").contains("data:image/png;base64,")
         .contains("<td>66.67</td>").endsWith("</html>\n");
+  }
+
+  private static ImageResult timed(String image, String method, Boolean empty, double seconds) {
+    return new ImageResult(image, 1, 1, method, 0.5, 0.5, 0, 0, 10, 20, null, null, null, empty, seconds,
+        new double[] {0.5, 0}, new double[] {0, 0.5});
+  }
+
+  /** Empty maps are counted per method; seconds are averaged; Table III is left out without boxes. */
+  @Test
+  void emptyMapsAndSecondsAreReportedAndTablesWithoutDataAreLeftOut() throws Exception {
+    List<ImageResult> results = List.of(
+        timed("a", "score-cam", false, 2), timed("b", "score-cam", false, 4),
+        timed("c", "score-cam", false, 6), timed("d", "score-cam", false, 8),
+        timed("a", "ss-cam-1", true, 20), timed("b", "ss-cam-1", false, 30),
+        timed("c", "ss-cam-1", true, 40), timed("d", "ss-cam-1", true, 50));
+    try (ResultsLog log = ResultsLog.open(dir,
+        new EvaluationConfig("sha", List.of("score-cam", "ss-cam-1"), 4, 1, 10, 2, 224, "d", "h", "paper"))) {
+      results.forEach(log::append);
+    }
+    EvaluationReport report = EvaluationReport.from(dir);
+    assertThat(report.summary("score-cam", "empty").mean()).isEqualTo(0.0);
+    assertThat(report.summary("ss-cam-1", "empty").mean()).isCloseTo(75.0, within(1e-12));  // 3 of 4
+    assertThat(report.summary("ss-cam-1", "seconds").mean()).isCloseTo(35.0, within(1e-12));
+    String md = report.markdown();
+    assertThat(md).contains("## Empty maps and time").contains("| ss-cam-1 | 75.00 [")
+        .contains("| score-cam | 0.00 [0.00, 0.00] (n=4) | 5.00 [").doesNotContain("Table III");
+    assertThat(report.html()).contains("Empty maps % (E = 0 everywhere)").doesNotContain("Table III");
+  }
+
+  /** A log written before sscam recorded empty maps reads as "unknown", not as "never empty". */
+  @Test
+  void oldLogsWithoutTheEmptyFieldReportNoEmptyFigure() throws Exception {
+    String line = "{\"image\":\"a\",\"cls\":1,\"label\":1,\"method\":\"score-cam\",\"y\":0.5,\"o\":0.25,"
+        + "\"drop\":50,\"increase\":0,\"deletionAuc\":10,\"insertionAuc\":20,\"energy\":40,\"boxShare\":15,"
+        + "\"maskEnergy\":null,\"seconds\":3,\"deletion\":[0.5,0],\"insertion\":[0,0.5]}\n";
+    Files.writeString(dir.resolve(ResultsLog.FILE), line);
+    EvaluationReport report = EvaluationReport.from(dir);
+    assertThat(report.summary("score-cam", "empty")).isNull();
+    assertThat(report.summary("score-cam", "seconds").mean()).isEqualTo(3.0);
+    assertThat(report.summary("score-cam", "drop").mean()).isEqualTo(50.0);
+    assertThat(report.markdown()).contains("Table III").contains("| score-cam | – | 3.00 [");
   }
 }

@@ -45,6 +45,11 @@ class EvaluationResumeTest {
         assertThat(r.insertion()[11]).isCloseTo(r.y(), within(1e-5));
         assertThat(r.energy()).isNotNull().isBetween(0.0, 100.0);
         assertThat(r.boxShare()).isBetween(0.0, 100.0);
+        // An empty map has no energy anywhere, so none on the box either.
+        assertThat(r.emptyMap()).isNotNull();
+        if (r.emptyMap()) {
+          assertThat(r.energy()).isZero();
+        }
       }
       // Y is the same probability for both methods of an image.
       assertThat(fresh.get(0).y()).isEqualTo(fresh.get(1).y());

@@ -21,7 +21,7 @@ class ResultsLogTest {
 
   static ImageResult result(String image, String method, double y, double o) {
     return new ImageResult(image, 3, 3, method, y, o, 100 * Math.max(0, y - o) / y, y < o ? 1 : 0, 10, 20,
-        50.0, 25.0, null, 0.5, new double[] {y, 0}, new double[] {0, y});
+        50.0, 25.0, null, false, 0.5, new double[] {y, 0}, new double[] {0, y});
   }
 
   @Test
