@@ -76,7 +76,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     List<CamMethod> chosen = Methods.parse(methods);
     ProgressBar bar = new ProgressBar("evaluate", quiet);
-    double[] sums = new double[3];
+    double[] sums = new double[4];
     int[] n = new int[1];
     int computed;
     try (OnnxClassifier m = model.open()) {
@@ -84,8 +84,9 @@ final class EvaluateCommand implements Callable<Integer> {
           note -> stderr.println("sscam: note: " + note), (done, total, r) -> {
             if (r != null) {
               record(r, sums, n);
-              bar.suffix(String.format(Locale.ROOT, "drop %.1f%% del %.1f%% ins %.1f%%",
-                  sums[0] / n[0], sums[1] / n[0], sums[2] / n[0]));
+              // Empty maps counted live: a degenerate setting (e.g. SS-CAM at a too-large σ) shows early.
+              bar.suffix(String.format(Locale.ROOT, "drop %.1f%% del %.1f%% ins %.1f%% empty maps %d",
+                  sums[0] / n[0], sums[1] / n[0], sums[2] / n[0], (int) sums[3]));
             }
             bar.advance(done, total);
           });
@@ -103,6 +104,7 @@ final class EvaluateCommand implements Callable<Integer> {
     sums[0] += r.drop();
     sums[1] += r.deletionAuc();
     sums[2] += r.insertionAuc();
+    sums[3] += Boolean.TRUE.equals(r.emptyMap()) ? 1 : 0;
     n[0]++;
   }
 }
