@@ -35,7 +35,7 @@ final class CamOptionsMixin {
   @Option(names = "--score", paramLabel = "probability|logit", description = "Class score s_c (overrides the preset).")
   String score;
 
-  @Option(names = "--channel-weights", paramLabel = "raw|softmax", description = "Channel weights (overrides the preset).")
+  @Option(names = "--channel-weights", paramLabel = "raw|softmax", description = "Score-CAM/SS-CAM channel weights: raw C_k or softmax over k (overrides the preset; gradient methods always use raw weights).")
   String channelWeights;
 
   /** The options, validated, at {@code batchSize}. */

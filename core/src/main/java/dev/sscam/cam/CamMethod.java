@@ -13,4 +13,13 @@ public interface CamMethod {
 
   /** Computes {@code α_k} for the image and class in {@code ctx}. */
   ChannelWeights weights(CamContext ctx);
+
+  /**
+   * Whether {@code α_k} are class scores of masked inputs (Score-CAM, SS-CAM). Only such weights
+   * are turned into {@code softmax_k(α_k)} under {@link ChannelWeighting#SOFTMAX}, as torchcam
+   * does; gradient weights (Grad-CAM, Grad-CAM++) and CAM's are always used as computed.
+   */
+  default boolean weighsByScores() {
+    return false;
+  }
 }

@@ -7,8 +7,8 @@ import dev.sscam.model.OnnxClassifier;
 import dev.sscam.model.TargetLayer;
 
 /**
- * Turns a method's channel weights into maps: {@code L = ReLU(Σ_k α_k A_k)} (with {@code α} or
- * {@code softmax(α)}), {@code cam = s(L)} at feature resolution and {@code E = s(U(L))} at input
+ * Turns a method's channel weights into maps: {@code L = ReLU(Σ_k α_k A_k)} (with {@code α}, or
+ * {@code softmax(α)} for score weights under {@code channel-weights=softmax}), {@code cam = s(L)} at feature resolution and {@code E = s(U(L))} at input
  * resolution (PAPER.md). One explainer serves every method and image of a model.
  */
 public final class Explainer {
@@ -37,7 +37,8 @@ public final class Explainer {
     int c = chooseClass(options.targetClass(), logits);
     CamContext ctx = new CamContext(model, layer, input, act.values(), logits, c, options, progress);
     ChannelWeights weights = method.weights(ctx);
-    float[] l = weightedSum(ctx, weighted(weights.alpha(), options.channelWeighting()));
+    ChannelWeighting weighting = method.weighsByScores() ? options.channelWeighting() : ChannelWeighting.RAW;
+    float[] l = weightedSum(ctx, weighted(weights.alpha(), weighting));
     boolean allZero = MinMax.isConstant(l, 0, l.length);
     float[] e = ctx.upsample().apply(l);
     MinMax.normaliseInPlace(e);

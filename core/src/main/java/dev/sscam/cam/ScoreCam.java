@@ -18,6 +18,11 @@ public final class ScoreCam implements CamMethod {
   }
 
   @Override
+  public boolean weighsByScores() {
+    return true;
+  }
+
+  @Override
   public ChannelWeights weights(CamContext ctx) {
     int[] active = ActiveChannels.nonConstant(ctx);
     int pixels = ctx.inputPixels();

@@ -35,6 +35,11 @@ public final class SsCam implements CamMethod {
   }
 
   @Override
+  public boolean weighsByScores() {
+    return true;
+  }
+
+  @Override
   public ChannelWeights weights(CamContext ctx) {
     int[] active = ActiveChannels.nonZero(ctx);
     int n = ctx.options().samples();

@@ -48,6 +48,50 @@ class CamMethodsTest {
     }
   }
 
+  /** torchcam softmaxes score weights only: CAM and Grad-CAM keep their hand map under softmax weighting. */
+  @ParameterizedTest
+  @ValueSource(strings = {"cam", "grad-cam"})
+  void gradientAndCamWeightsAreNeverSoftmaxed(String id) {
+    try (OnnxClassifier m = TestModels.convGapLinear(null, 1f)) {
+      float[] x = TestModels.image(2);
+      for (int c = 0; c < TestModels.C; c++) {
+        CamOptions o = CamOptions.builder().preset("torchcam").targetClass(c).build();
+        SaliencyMap s = new Explainer(m).explain(x, Methods.byId(id), o);
+        assertThat(s.cam()).containsExactly(expectedCam(x, c), within(2e-5f));
+      }
+    }
+  }
+
+  /** Under softmax weighting, Score-CAM's L is {@code ReLU(Σ_k softmax(C)_k A_k)}, computed here by hand. */
+  @Test
+  void scoreCamWeightsAreSoftmaxedUnderTheTorchcamReading() {
+    try (OnnxClassifier m = TestModels.convGapLinear(null, 1f)) {
+      float[] x = TestModels.image(4);
+      SaliencyMap s = new Explainer(m).explain(x, new ScoreCam(),
+          CamOptions.builder().channelWeighting(ChannelWeighting.SOFTMAX).build());
+      float[] c = s.weights();
+      double max = Double.NEGATIVE_INFINITY;
+      for (float v : c) {
+        max = Math.max(max, v);
+      }
+      double sum = 0;
+      for (float v : c) {
+        sum += Math.exp(v - max);
+      }
+      float[] a = TestModels.activations(x, null);
+      int p = TestModels.SIZE * TestModels.SIZE;
+      float[] l = new float[p];
+      for (int i = 0; i < p; i++) {
+        double acc = 0;
+        for (int k = 0; k < TestModels.K; k++) {
+          acc += Math.exp(c[k] - max) / sum * a[k * p + i];
+        }
+        l[i] = (float) Math.max(0, acc);
+      }
+      assertThat(s.cam()).containsExactly(MinMax.normalise(l), within(2e-5f));
+    }
+  }
+
   @Test
   void gradCamWeightsAreTheLinearWeightsOverHw() {
     try (OnnxClassifier m = TestModels.convGapLinear(null, 1f)) {
