@@ -118,18 +118,8 @@ public final class ImageEvaluation {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new ImageResult(item.id(), c, item.label(), method.id(), y, o, drop, increase,
-        deletion.aucPercent(), insertion.aucPercent(), energy, boxShare, maskEnergy, isEmpty(e), seconds,
+        deletion.aucPercent(), insertion.aucPercent(), energy, boxShare, maskEnergy, map.allZero(), seconds,
         deletion.probabilities(), insertion.probabilities());
-  }
-
-  /** Whether the map is 0 everywhere (e.g. every channel weight ≤ 0 before the ReLU). */
-  static boolean isEmpty(float[] e) {
-    for (float v : e) {
-      if (v != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** {@code X0 ∘ E}: each channel multiplied pixel-wise by E. */

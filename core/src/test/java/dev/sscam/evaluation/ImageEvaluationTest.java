@@ -6,13 +6,6 @@ import org.junit.jupiter.api.Test;
 
 class ImageEvaluationTest {
   @Test
-  void aMapIsEmptyOnlyWhenEveryValueIsZero() {
-    assertThat(ImageEvaluation.isEmpty(new float[] {0, 0, 0, 0})).isTrue();
-    assertThat(ImageEvaluation.isEmpty(new float[] {0, 0, 1e-30f, 0})).isFalse();
-    assertThat(ImageEvaluation.isEmpty(new float[] {0, 0, 0, -0f})).isTrue();
-  }
-
-  @Test
   void maskingMultipliesEveryChannelByTheMap() {
     float[] x = {1, 2, 3, 4, 5, 6};  // 3 channels × 2 pixels
     float[] e = {0.5f, 0};
