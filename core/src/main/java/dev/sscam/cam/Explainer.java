@@ -71,24 +71,7 @@ public final class Explainer {
 
   /** {@code α} or {@code softmax(α)} over channels. */
   static float[] weighted(float[] alpha, ChannelWeighting weighting) {
-    if (weighting == ChannelWeighting.RAW) {
-      return alpha;
-    }
-    double max = Double.NEGATIVE_INFINITY;
-    for (float a : alpha) {
-      max = Math.max(max, a);
-    }
-    double sum = 0;
-    double[] e = new double[alpha.length];
-    for (int k = 0; k < alpha.length; k++) {
-      e[k] = Math.exp(alpha[k] - max);
-      sum += e[k];
-    }
-    float[] out = new float[alpha.length];
-    for (int k = 0; k < alpha.length; k++) {
-      out[k] = (float) (e[k] / sum);
-    }
-    return out;
+    return weighting == ChannelWeighting.RAW ? alpha : Score.softmax(alpha);
   }
 
   /** {@code ReLU(Σ_k α_k A_k)} at feature resolution, accumulated in double. */

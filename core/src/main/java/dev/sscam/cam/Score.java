@@ -21,15 +21,35 @@ public enum Score {
 
   /** {@code softmax(z)_c = exp(z_c − max z) / Σ_j exp(z_j − max z)}. */
   public static double softmax(float[] z, int c) {
+    double max = max(z);
+    return Math.exp(z[c] - max) / sumExp(z, max);
+  }
+
+  /** The whole vector {@code softmax(z)} (e.g. over channel weights), each entry as {@link #softmax(float[], int)}. */
+  public static float[] softmax(float[] z) {
+    double max = max(z);
+    double sum = sumExp(z, max);
+    float[] out = new float[z.length];
+    for (int k = 0; k < z.length; k++) {
+      out[k] = (float) (Math.exp(z[k] - max) / sum);
+    }
+    return out;
+  }
+
+  private static double max(float[] z) {
     double max = Double.NEGATIVE_INFINITY;
     for (float v : z) {
       max = Math.max(max, v);
     }
+    return max;
+  }
+
+  private static double sumExp(float[] z, double max) {
     double sum = 0;
     for (float v : z) {
       sum += Math.exp(v - max);
     }
-    return Math.exp(z[c] - max) / sum;
+    return sum;
   }
 
   /** Parses {@code probability} or {@code logit}. */
