@@ -196,60 +196,42 @@ public final class EvaluationReport {
     return String.format(Locale.ROOT, "%.2f", v);
   }
 
-  private static final String[][] TABLES = {
-    {"Table I: deletion and insertion", "deletion", "insertion"},
-    {"Table II: Average Drop and Increase in Confidence", "drop", "increase"},
-    {"Table III: energy-based pointing game", "energy", "mask_energy", "box_share"},
-    {"Empty maps and time", "empty", "seconds"},
-  };
+  /** One table of the report: its title, its metric columns and an optional note printed under it. */
+  private record Table(String title, List<String> metrics, String note) {}
 
-  /**
-   * Why the last table matters: an empty map is no explanation, yet it still gets figures in the
-   * tables above (a pointing game of 0, a drop measured on the zero input).
-   */
-  private static final String EMPTY_NOTE = "An empty map explains nothing, yet it still enters the tables above: "
-      + "its pointing game is 0 and its drop is measured on the zero input X0 ∘ 0. "
-      + "Seconds per image: the map and its figures, for one image.";
+  private static final List<Table> TABLES = List.of(
+      new Table("Table I: deletion and insertion", List.of("deletion", "insertion"), null),
+      new Table("Table II: Average Drop and Increase in Confidence", List.of("drop", "increase"), null),
+      new Table("Table III: energy-based pointing game", List.of("energy", "mask_energy", "box_share"), null),
+      // An empty map is no explanation, yet it still gets figures in the tables above.
+      new Table("Empty maps and time", List.of("empty", "seconds"),
+          "An empty map explains nothing, yet it still enters the tables above: "
+              + "its pointing game is 0 and its drop is measured on the zero input X0 ∘ 0. "
+              + "Seconds per image: the map and its figures, for one image."));
 
   /** Whether any method has a figure for any of the table's metrics (a plain folder has no Table III). */
-  private boolean hasData(String[] table) {
-    for (String m : methods) {
-      for (int i = 1; i < table.length; i++) {
-        if (summary(m, table[i]) != null) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /** The note under a table, or null. */
-  private static String note(String[] table) {
-    return table[1].equals("empty") ? EMPTY_NOTE : null;
+  private boolean hasData(Table table) {
+    return methods.stream().anyMatch(m -> table.metrics().stream().anyMatch(k -> summary(m, k) != null));
   }
 
   /** The report as Markdown: the three tables (mean [95% CI] (n)), Win %, Wilcoxon, provenance. */
   public String markdown() {
     StringBuilder sb = new StringBuilder("# sscam evaluation\n\n");
-    for (String[] t : TABLES) {
+    for (Table t : TABLES) {
       if (!hasData(t)) {
         continue;
       }
-      sb.append("## ").append(t[0]).append("\n\n| Method |");
-      for (int i = 1; i < t.length; i++) {
-        sb.append(' ').append(TITLES.get(t[i])).append(" |");
-      }
-      sb.append("\n|---|").append("---|".repeat(t.length - 1)).append('\n');
+      sb.append("## ").append(t.title()).append("\n\n| Method |");
+      t.metrics().forEach(k -> sb.append(' ').append(TITLES.get(k)).append(" |"));
+      sb.append("\n|---|").append("---|".repeat(t.metrics().size())).append('\n');
       for (String m : methods) {
         sb.append("| ").append(m).append(" |");
-        for (int i = 1; i < t.length; i++) {
-          sb.append(' ').append(cell(summary(m, t[i]))).append(" |");
-        }
+        t.metrics().forEach(k -> sb.append(' ').append(cell(summary(m, k))).append(" |"));
         sb.append('\n');
       }
       sb.append('\n');
-      if (note(t) != null) {
-        sb.append(note(t)).append("\n\n");
+      if (t.note() != null) {
+        sb.append(t.note()).append("\n\n");
       }
     }
     if (winRate != null) {
@@ -327,25 +309,21 @@ public final class EvaluationReport {
         + "<style>body{font-family:sans-serif;max-width:70em;margin:auto}table{border-collapse:collapse;margin:1em 0}"
         + "td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}th:first-child,td:first-child{text-align:left}"
         + "pre{background:#f4f4f4;padding:1em}</style></head><body>\n<h1>sscam evaluation</h1>\n");
-    for (String[] t : TABLES) {
+    for (Table t : TABLES) {
       if (!hasData(t)) {
         continue;
       }
-      sb.append("<h2>").append(esc(t[0])).append("</h2>\n<table><tr><th>Method</th>");
-      for (int i = 1; i < t.length; i++) {
-        sb.append("<th>").append(esc(TITLES.get(t[i]))).append("</th>");
-      }
+      sb.append("<h2>").append(esc(t.title())).append("</h2>\n<table><tr><th>Method</th>");
+      t.metrics().forEach(k -> sb.append("<th>").append(esc(TITLES.get(k))).append("</th>"));
       sb.append("</tr>\n");
       for (String m : methods) {
         sb.append("<tr><td>").append(esc(m)).append("</td>");
-        for (int i = 1; i < t.length; i++) {
-          sb.append("<td>").append(esc(cell(summary(m, t[i])))).append("</td>");
-        }
+        t.metrics().forEach(k -> sb.append("<td>").append(esc(cell(summary(m, k)))).append("</td>"));
         sb.append("</tr>\n");
       }
       sb.append("</table>\n");
-      if (note(t) != null) {
-        sb.append("<p>").append(esc(note(t))).append("</p>\n");
+      if (t.note() != null) {
+        sb.append("<p>").append(esc(t.note())).append("</p>\n");
       }
     }
     if (winRate != null) {
