@@ -55,9 +55,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "sscam-eval", description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--preset", paramLabel = "paper|torchcam", defaultValue = "paper",
-      description = "CAM options: paper (probability scores, raw weights) or torchcam (logit, softmax). Default: ${DEFAULT-VALUE}.")
-  String preset;
+  @Mixin ReadingOptions reading;
 
   @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
   boolean quiet;
@@ -80,7 +78,8 @@ final class EvaluateCommand implements Callable<Integer> {
     int[] n = new int[1];
     int computed;
     try (OnnxClassifier m = model.open()) {
-      computed = Evaluation.run(m, new Evaluation.Settings(data, chosen, images, seed, samples, sigma, step, out, preset),
+      computed = Evaluation.run(m, new Evaluation.Settings(data, chosen, images, seed, samples, sigma, step, out,
+          reading.preset(), reading.reading()),
           note -> stderr.println("sscam: note: " + note), (done, total, r) -> {
             if (r != null) {
               record(r, sums, n);
