@@ -105,12 +105,13 @@ final class CompareCommand implements Callable<Integer> {
     List<Column> out = new ArrayList<>();
     for (CamMethod method : chosen) {
       if (presets == null || presets.isEmpty()) {
-        out.add(new Column(method, cam.build(model.batchSize), method.title(), ""));
+        CamOptions o = cam.build(model.batchSize);
+        out.add(new Column(method, o, Pictures.methodTitle(method, o), ""));
         continue;
       }
       for (String p : presets) {
         CamOptions o = cam.build(model.batchSize, Preset.parse(p));
-        out.add(new Column(method, o, method.title() + " · " + o.preset().id(), " " + o.preset().id()));
+        out.add(new Column(method, o, Pictures.methodTitle(method, o), " " + o.preset().id()));
       }
     }
     return out;

@@ -82,7 +82,7 @@ final class ExplainCommand implements Callable<Integer> {
           SaliencyMap s = ProgressBar.explain(explainer, x, method, options, stem + " " + method.id(), quiet);
           List<String> files = new ArrayList<>();
           Path png = out.resolve(stem + "." + method.id() + ".png");
-          Pictures.writeOverlay(inputs.picture(i, m.card()), s, method.title(), png);
+          Pictures.writeOverlay(inputs.picture(i, m.card()), s, Pictures.methodTitle(method, options), png);
           files.add(png.toString());
           if (npy) {
             Path camFile = out.resolve(stem + "." + method.id() + ".cam.npy");
