@@ -6,6 +6,7 @@ import dev.sscam.cam.CamOptions;
 import dev.sscam.cam.Explainer;
 import dev.sscam.cam.Methods;
 import dev.sscam.cam.SaliencyMap;
+import dev.sscam.model.NonFiniteOutputException;
 import dev.sscam.model.OnnxClassifier;
 import dev.sscam.render.FigureGrid;
 import dev.sscam.render.PngWriter;
@@ -70,7 +71,9 @@ final class CompareCommand implements Callable<Integer> {
         cells.add(picture);
         String label = inputs.names().get(i);
         for (CamMethod method : chosen) {
-          SaliencyMap s = ProgressBar.explain(explainer, x, method, options, inputs.names().get(i) + " " + method.id(), quiet);
+          String bar = inputs.names().get(i) + " " + method.id();
+          SaliencyMap s = NonFiniteOutputException.naming(images.get(i).toString(),
+              () -> ProgressBar.explain(explainer, x, method, options, bar, quiet));
           label = inputs.names().get(i) + "\n" + s.label() + String.format(" p=%.2f", s.probability());
           cells.add(Pictures.cell(picture, s));
         }

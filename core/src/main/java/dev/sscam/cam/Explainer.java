@@ -3,6 +3,7 @@ package dev.sscam.cam;
 import dev.sscam.Progress;
 import dev.sscam.SscamException;
 import dev.sscam.model.LayerActivations;
+import dev.sscam.model.NonFiniteOutputException;
 import dev.sscam.model.OnnxClassifier;
 import dev.sscam.model.TargetLayer;
 
@@ -39,6 +40,8 @@ public final class Explainer {
     ChannelWeights weights = method.weights(ctx);
     ChannelWeighting weighting = method.weighsByScores() ? options.channelWeighting() : ChannelWeighting.RAW;
     float[] l = weightedSum(ctx, weighted(weights.alpha(), weighting));
+    // Finite activations and gradients can still overflow into the map: never draw a NaN map.
+    NonFiniteOutputException.requireFinite(l, "map at " + layer.name());
     boolean allZero = MinMax.isConstant(l, 0, l.length);
     float[] e = ctx.upsample().apply(l);
     MinMax.normaliseInPlace(e);
