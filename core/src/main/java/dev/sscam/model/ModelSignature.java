@@ -68,6 +68,9 @@ final class ModelSignature {
       out = g.getOutput(0);
     }
     TypeProto type = out.getType();
+    if (type.getValueCase() == TypeProto.ValueCase.VALUE_NOT_SET) {
+      return out.getName(); // no declared type: the probe run checks it
+    }
     if (!type.hasTensorType()) {
       throw new SscamException("model " + path + "'s output '" + out.getName() + "' is not a tensor; " + NEEDS_OUTPUT);
     }
