@@ -25,7 +25,12 @@ public final class Explainer {
     return explain(input, method, options, Progress.NONE);
   }
 
-  /** Explains one preprocessed image, reporting progress of the forward passes. */
+  /**
+   * Explains one preprocessed image, reporting progress of the forward passes.
+   *
+   * @throws dev.sscam.model.NonFiniteOutputException when the model's numbers or the map hold NaN
+   *     or ±Inf (re-throw it {@link NonFiniteOutputException#naming naming} the image)
+   */
   public SaliencyMap explain(float[] input, CamMethod method, CamOptions options, Progress progress) {
     if (input.length != model.imageSize()) {
       throw new SscamException("input has " + input.length + " floats; the model takes 3x"

@@ -37,6 +37,10 @@ import java.util.Set;
  * at {@link #batchSize()}; a model exported with a fixed batch dimension is fed in chunks of exactly
  * that size (the last one zero-padded). Not thread-confined: ONNX Runtime sessions may be run
  * concurrently. Close it to free the native sessions.
+ *
+ * <p>Opening checks the graph's signature ({@code ModelSignature}: one float image input
+ * {@code N×3×H×W}, float scores {@code N×C}); every result is checked for NaN and ±Inf
+ * ({@link NonFiniteOutputException}).
  */
 public final class OnnxClassifier implements AutoCloseable {
   private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
@@ -185,6 +189,7 @@ public final class OnnxClassifier implements AutoCloseable {
    *
    * @param inputs {@code n × 3 × H × W} floats, NCHW
    * @return {@code [n][C]} logits
+   * @throws NonFiniteOutputException when a logit is NaN or ±Inf (naming the image's place)
    */
   public float[][] logits(float[] inputs, int n) {
     checkInputs(inputs, n);
@@ -218,6 +223,7 @@ public final class OnnxClassifier implements AutoCloseable {
    * Activations of {@code layer} and logits, from one run over {@code n} images.
    *
    * @return activations {@code [n, K, h, w]} flattened, and logits {@code [n][C]}
+   * @throws NonFiniteOutputException when an activation or logit is NaN or ±Inf
    */
   public LayerActivations activations(float[] inputs, int n, TargetLayer layer) {
     checkInputs(inputs, n);
@@ -246,6 +252,7 @@ public final class OnnxClassifier implements AutoCloseable {
    * with the activations (and any other tensor the head reads) of one forward run.
    *
    * @param classes class {@code c_i} of each image
+   * @throws NonFiniteOutputException when an activation, gradient or logit is NaN or ±Inf
    */
   public LayerGradients gradients(float[] inputs, int n, TargetLayer layer, int[] classes) {
     checkInputs(inputs, n);
