@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code sscam predict}: the top classes of each image. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-    description = "Classify images: top-5 classes with labels and probabilities.")
+    description = {"Classify images: top-5 classes with labels and probabilities.",
+        "A model output with NaN or ±Inf is an error naming the image, not a table of NaN%%."})
 final class PredictCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 
