@@ -73,16 +73,16 @@ class ManyImagesInOneProcessTest {
     }
   }
 
-  /** Writes {@link #DISTINCT} seeded 640×480 JPEGs (smooth colour ramps plus noise). */
+  /** Writes {@link #DISTINCT} seeded 320×240 JPEGs (smooth colour ramps plus noise). */
   private static void writeJpegs(Path dir) throws Exception {
     Random random = new Random(8);
     for (int i = 0; i < DISTINCT; i++) {
-      BufferedImage image = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
+      BufferedImage image = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
       int r0 = random.nextInt(256);
       int g0 = random.nextInt(256);
       int b0 = random.nextInt(256);
-      for (int y = 0; y < 480; y++) {
-        for (int x = 0; x < 640; x++) {
+      for (int y = 0; y < 240; y++) {
+        for (int x = 0; x < 320; x++) {
           int n = random.nextInt(32);
           int r = (r0 + x / 3 + n) & 0xFF;
           int g = (g0 + y / 2 + n) & 0xFF;
