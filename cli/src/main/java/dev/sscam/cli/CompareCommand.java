@@ -7,6 +7,7 @@ import dev.sscam.cam.Explainer;
 import dev.sscam.cam.Methods;
 import dev.sscam.cam.Preset;
 import dev.sscam.cam.SaliencyMap;
+import dev.sscam.model.NonFiniteOutputException;
 import dev.sscam.model.OnnxClassifier;
 import dev.sscam.render.FigureGrid;
 import dev.sscam.render.PngWriter;
@@ -80,8 +81,9 @@ final class CompareCommand implements Callable<Integer> {
         cells.add(picture);
         String label = inputs.names().get(i);
         for (Column column : columns) {
-          SaliencyMap s = ProgressBar.explain(explainer, x, column.method(), column.options(),
-              inputs.names().get(i) + " " + column.method().id() + column.suffix(), quiet);
+          String bar = inputs.names().get(i) + " " + column.method().id() + column.suffix();
+          SaliencyMap s = NonFiniteOutputException.naming(images.get(i).toString(),
+              () -> ProgressBar.explain(explainer, x, column.method(), column.options(), bar, quiet));
           label = inputs.names().get(i) + "\n" + s.label() + String.format(" p=%.2f", s.probability());
           cells.add(Pictures.cell(picture, s));
         }

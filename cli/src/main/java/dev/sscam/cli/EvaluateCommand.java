@@ -5,7 +5,10 @@ import dev.sscam.cam.CamMethod;
 import dev.sscam.cam.Methods;
 import dev.sscam.evaluation.Evaluation;
 import dev.sscam.evaluation.EvaluationReport;
+import dev.sscam.evaluation.EvaluationRun;
 import dev.sscam.evaluation.ImageResult;
+import dev.sscam.evaluation.ResultsLog;
+import dev.sscam.evaluation.SkippedItem;
 import dev.sscam.metrics.DeletionInsertion;
 import dev.sscam.model.OnnxClassifier;
 import java.io.PrintWriter;
@@ -24,7 +27,9 @@ import picocli.CommandLine.Spec;
         "Average Drop, Increase in Confidence, Win %%, deletion/insertion AUC and the energy pointing game, with",
         "bootstrap 95%% intervals, on a seeded random subset; each method's empty maps and seconds per image too.",
         "Results go to OUT/results.jsonl as they finish;",
-        "rerunning with the same options resumes (a larger --images adds images). Writes OUT/report.{md,csv,html}."})
+        "rerunning with the same options resumes (a larger --images adds images). Writes OUT/report.{md,csv,html}.",
+        "An image or annotation that cannot be read, or a model output with NaN for one image, skips that image:",
+        "it is logged with the reason, listed in the report and not retried by a rerun; the run goes on."})
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 
@@ -78,17 +83,27 @@ final class EvaluateCommand implements Callable<Integer> {
     int[] n = new int[1];
     int computed;
     try (OnnxClassifier m = model.open()) {
+      EvaluationRun.Listener listener = new EvaluationRun.Listener() {
+        @Override
+        public void finished(int done, int total, ImageResult r) {
+          if (r != null) {
+            record(r, sums, n);
+            // Empty maps counted live: a degenerate setting (e.g. SS-CAM at a too-large σ) shows early.
+            bar.suffix(String.format(Locale.ROOT, "drop %.1f%% del %.1f%% ins %.1f%% empty maps %d",
+                sums[0] / n[0], sums[1] / n[0], sums[2] / n[0], (int) sums[3]));
+          }
+          bar.advance(done, total);
+        }
+
+        @Override
+        public void skipped(SkippedItem item) {
+          bar.finish();
+          stderr.println("sscam: skipped " + item.image() + ": " + item.reason());
+        }
+      };
       computed = Evaluation.run(m, new Evaluation.Settings(data, chosen, images, seed, samples, sigma, step, out,
           reading.preset(), reading.reading()),
-          note -> stderr.println("sscam: note: " + note), (done, total, r) -> {
-            if (r != null) {
-              record(r, sums, n);
-              // Empty maps counted live: a degenerate setting (e.g. SS-CAM at a too-large σ) shows early.
-              bar.suffix(String.format(Locale.ROOT, "drop %.1f%% del %.1f%% ins %.1f%% empty maps %d",
-                  sums[0] / n[0], sums[1] / n[0], sums[2] / n[0], (int) sums[3]));
-            }
-            bar.advance(done, total);
-          });
+          note -> stderr.println("sscam: note: " + note), listener);
     } finally {
       bar.finish();
     }
@@ -96,6 +111,10 @@ final class EvaluateCommand implements Callable<Integer> {
     List<Path> written = report.write(out);
     stdout.printf("%d image x method pairs computed (others resumed); report: %s%n", computed,
         written.stream().map(Path::toString).sorted().toList());
+    if (!report.skipped().isEmpty()) {
+      stdout.printf("%d image%s skipped and left out of the report (listed in it and in %s)%n", report.skipped().size(),
+          report.skipped().size() == 1 ? "" : "s", out.resolve(ResultsLog.FILE));
+    }
     return 0;
   }
 

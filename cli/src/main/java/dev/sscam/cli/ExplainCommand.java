@@ -8,6 +8,7 @@ import dev.sscam.cam.Explainer;
 import dev.sscam.cam.Methods;
 import dev.sscam.cam.SaliencyMap;
 import dev.sscam.io.Npy;
+import dev.sscam.model.NonFiniteOutputException;
 import dev.sscam.model.OnnxClassifier;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -79,7 +80,9 @@ final class ExplainCommand implements Callable<Integer> {
         String stem = inputs.names().get(i);
         float[] x = inputs.tensor(i, per);
         for (CamMethod method : chosen) {
-          SaliencyMap s = ProgressBar.explain(explainer, x, method, options, stem + " " + method.id(), quiet);
+          String image = inputTensor != null ? inputTensor.toString() : images.get(i).toString();
+          SaliencyMap s = NonFiniteOutputException.naming(image,
+              () -> ProgressBar.explain(explainer, x, method, options, stem + " " + method.id(), quiet));
           List<String> files = new ArrayList<>();
           Path png = out.resolve(stem + "." + method.id() + ".png");
           Pictures.writeOverlay(inputs.picture(i, m.card()), s, Pictures.methodTitle(method, options), png);

@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
 /** {@code sscam layers}: every candidate target layer. */
 @Command(name = "layers", mixinStandardHelpOptions = true,
     description = {"List the candidate target layers (4-D float outputs), the default marked with *.",
-        "Any of NAME, an alias, the tensor or the node name works with --layer."})
+        "Any of NAME, an alias, the tensor or the node name works with --layer.",
+        "Shapes come from one probe run, so layers whose rank ONNX Runtime cannot infer (e.g. after a",
+        "ShuffleNetV2 channel shuffle) are listed too."})
 final class LayersCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 

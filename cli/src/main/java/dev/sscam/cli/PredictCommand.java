@@ -3,6 +3,7 @@ package dev.sscam.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sscam.cam.Score;
+import dev.sscam.model.NonFiniteOutputException;
 import dev.sscam.model.OnnxClassifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code sscam predict}: the top classes of each image. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-    description = "Classify images: top-5 classes with labels and probabilities.")
+    description = {"Classify images: top-5 classes with labels and probabilities.",
+        "A model output with NaN or ±Inf is an error naming the image, not a table of NaN%%."})
 final class PredictCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 
@@ -44,7 +46,12 @@ final class PredictCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (OnnxClassifier m = model.open()) {
       ImageInputs inputs = ImageInputs.load(images, m.card());
-      float[][] logits = m.logits(inputs.tensors(), images.size());
+      float[][] logits;
+      try {
+        logits = m.logits(inputs.tensors(), images.size());
+      } catch (NonFiniteOutputException e) {
+        throw e.forImage(images.get(e.index()).toString());
+      }
       ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
       for (int i = 0; i < images.size(); i++) {
         float[] z = logits[i];

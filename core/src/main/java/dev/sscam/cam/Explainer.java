@@ -3,6 +3,7 @@ package dev.sscam.cam;
 import dev.sscam.Progress;
 import dev.sscam.SscamException;
 import dev.sscam.model.LayerActivations;
+import dev.sscam.model.NonFiniteOutputException;
 import dev.sscam.model.OnnxClassifier;
 import dev.sscam.model.TargetLayer;
 
@@ -27,7 +28,12 @@ public final class Explainer {
     return explain(input, method, options, Progress.NONE);
   }
 
-  /** Explains one preprocessed image, reporting progress of the forward passes. */
+  /**
+   * Explains one preprocessed image, reporting progress of the forward passes.
+   *
+   * @throws dev.sscam.model.NonFiniteOutputException when the model's numbers or the map hold NaN
+   *     or ±Inf (re-throw it {@link NonFiniteOutputException#naming naming} the image)
+   */
   public SaliencyMap explain(float[] input, CamMethod method, CamOptions options, Progress progress) {
     if (input.length != model.imageSize()) {
       throw new SscamException("input has " + input.length + " floats; the model takes 3x"
@@ -43,6 +49,8 @@ public final class Explainer {
     ChannelWeighting weighting = method.weighsByScores() ? options.channelWeighting() : ChannelWeighting.RAW;
     SumAt sumAt = method.weighsByScores() ? options.reading().sumAt() : SumAt.FEATURE;
     float[] sum = weightedSum(ctx, weighted(weights.alpha(), weighting));
+    // Finite activations and gradients can still overflow into the map: never draw a NaN map.
+    NonFiniteOutputException.requireFinite(sum, "map at " + layer.name());
     float[] e = ctx.upsample().apply(sumAt == SumAt.INPUT ? sum : relu(sum.clone()));
     relu(e);
     boolean allZero = MinMax.isConstant(e, 0, e.length);

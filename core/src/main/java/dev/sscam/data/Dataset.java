@@ -49,6 +49,19 @@ public interface Dataset {
    * @param seed the random seed
    */
   default List<DatasetItem> randomSubset(int m, long seed) {
+    int[] chosen = randomIndices(m, seed);
+    List<DatasetItem> items = new ArrayList<>(chosen.length);
+    for (int i : chosen) {
+      items.add(item(i));
+    }
+    return items;
+  }
+
+  /**
+   * The indices of {@link #randomSubset}, ascending, without reading any item (an evaluation reads
+   * each item when it gets to it, so one broken annotation costs one image, not the run).
+   */
+  default int[] randomIndices(int m, long seed) {
     if (m < 1) {
       throw new SscamException("a subset needs at least 1 image, got " + m);
     }
@@ -66,10 +79,6 @@ public interface Dataset {
     }
     int[] chosen = Arrays.copyOf(order, Math.min(m, n));
     Arrays.sort(chosen);
-    List<DatasetItem> items = new ArrayList<>(chosen.length);
-    for (int i : chosen) {
-      items.add(item(i));
-    }
-    return items;
+    return chosen;
   }
 }

@@ -6,7 +6,6 @@ import dev.sscam.cam.CamOptions;
 import dev.sscam.cam.Preset;
 import dev.sscam.cam.Reading;
 import dev.sscam.data.Dataset;
-import dev.sscam.data.DatasetItem;
 import dev.sscam.data.IlsvrcValidation;
 import dev.sscam.data.ImageFolder;
 import dev.sscam.metrics.DeletionInsertion;
@@ -87,18 +86,23 @@ public final class Evaluation {
    */
   public static int run(OnnxClassifier model, Settings s, Consumer<String> note, EvaluationRun.Listener listener) {
     Dataset dataset = openDataset(s.data(), note);
-    List<DatasetItem> items = dataset.randomSubset(s.images(), s.seed());
+    int[] indices = dataset.randomIndices(s.images(), s.seed());
+    List<String> ids = java.util.Arrays.stream(indices).mapToObj(i -> dataset.ids().get(i)).toList();
     EvaluationConfig config = new EvaluationConfig(model.file().sha256(),
         s.methods().stream().map(CamMethod::id).toList(), s.images(), s.seed(), s.samples(), s.sigma(), s.step(),
-        s.data().toAbsolutePath().normalize().toString(), EvaluationConfig.hashOf(items.stream().map(DatasetItem::id).toList()), s.preset().id(),
+        s.data().toAbsolutePath().normalize().toString(), EvaluationConfig.hashOf(ids), s.preset().id(),
         s.reading().asMap());
     CamOptions options = s.camOptions(model.batchSize());
     ImageEvaluation evaluation = new ImageEvaluation(model, options,
         new DeletionInsertion(s.step(), model.batchSize(), new GaussianBlur()))
-        .recordFigure(new EvaluationFigure(s.out(), items.stream().limit(EvaluationFigure.DEFAULT_IMAGES)
-            .map(DatasetItem::id).toList()));
+        .recordFigure(new EvaluationFigure(s.out(), ids.stream().limit(EvaluationFigure.DEFAULT_IMAGES).toList()));
     try (ResultsLog log = ResultsLog.open(s.out(), config)) {
-      return EvaluationRun.run(evaluation, items, s.methods(),
+      long earlier = ids.stream().filter(log::isSkipped).count();
+      if (earlier > 0) {
+        note.accept(earlier + " image" + (earlier == 1 ? " was" : "s were") + " skipped by an earlier run and"
+            + " are not retried (see " + s.out().resolve(ResultsLog.FILE) + "; delete a skip line to retry it)");
+      }
+      return EvaluationRun.run(evaluation, dataset, indices, s.methods(),
           item -> model.card().preprocessing().apply(item.image()), log, listener);
     }
   }

@@ -33,6 +33,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * share of empty maps (E = 0 everywhere) and the seconds per image; and the mean deletion/insertion
  * curves. A table no method has a figure for (Table III on a plain image folder) is left out. Written as {@code report.md}, {@code report.csv} and a
  * self-contained {@code report.html}.
+ *
+ * <p>Images the run skipped ({@link SkippedItem}) are left out of every figure, results of their
+ * other methods included, so each method is summarised over the same images; the report lists them
+ * ("3 images skipped: ID (reason); …"; in the CSV one {@code skipped,"ID: reason",,,,} row each).
  */
 public final class EvaluationReport {
   /** The method the paired tests compare against (SS-CAM's baseline). */
@@ -67,9 +71,14 @@ public final class EvaluationReport {
   private final Map<String, double[]> meanInsertion = new LinkedHashMap<>();
   private final EvaluationConfig config;
   private final int pairedImages;
+  private final List<SkippedItem> skipped;
 
-  private EvaluationReport(List<ImageResult> results, EvaluationConfig config, long seed) {
+  private EvaluationReport(List<ImageResult> allResults, List<SkippedItem> skipped, EvaluationConfig config, long seed) {
     this.config = config;
+    this.skipped = List.copyOf(skipped);
+    Set<String> skippedImages = new java.util.HashSet<>();
+    skipped.forEach(k -> skippedImages.add(k.image()));
+    List<ImageResult> results = allResults.stream().filter(r -> !skippedImages.contains(r.image())).toList();
     Set<String> order = new LinkedHashSet<>();
     if (config != null) {
       order.addAll(config.methods());
@@ -135,14 +144,43 @@ public final class EvaluationReport {
    * @param seed the bootstrap seed
    */
   public static EvaluationReport of(List<ImageResult> results, EvaluationConfig config, long seed) {
-    return new EvaluationReport(results, config, seed);
+    return new EvaluationReport(results, List.of(), config, seed);
+  }
+
+  /**
+   * Builds the report from a log's contents, leaving out the skipped images.
+   *
+   * @param contents the results and skipped images
+   * @param config the run's configuration (provenance and method order), or null
+   * @param seed the bootstrap seed
+   */
+  public static EvaluationReport of(ResultsLog.Contents contents, EvaluationConfig config, long seed) {
+    return new EvaluationReport(contents.results(), contents.skipped(), config, seed);
   }
 
   /** Reads {@code dir}'s results and configuration and builds the report (bootstrap seeded by the run's seed). */
   public static EvaluationReport from(Path dir) {
     Path configFile = dir.resolve(EvaluationConfig.FILE);
     EvaluationConfig config = configFile.toFile().exists() ? EvaluationConfig.read(configFile) : null;
-    return of(ResultsLog.read(dir.resolve(ResultsLog.FILE)), config, config == null ? 0 : config.seed());
+    return of(ResultsLog.readAll(dir.resolve(ResultsLog.FILE)), config, config == null ? 0 : config.seed());
+  }
+
+  /** The images the run skipped, in log order. */
+  public List<SkippedItem> skipped() {
+    return skipped;
+  }
+
+  /** {@code "3 images skipped: ID (reason); …"}, or null when none was. */
+  public String skippedSummary() {
+    if (skipped.isEmpty()) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder().append(skipped.size()).append(skipped.size() == 1 ? " image" : " images")
+        .append(" skipped: ");
+    for (int i = 0; i < skipped.size(); i++) {
+      sb.append(i == 0 ? "" : "; ").append(skipped.get(i).image()).append(" (").append(skipped.get(i).reason()).append(')');
+    }
+    return sb.toString();
   }
 
   /** The methods, in table order. */
@@ -219,6 +257,9 @@ public final class EvaluationReport {
   /** The report as Markdown: the three tables (mean [95% CI] (n)), Win %, Wilcoxon, provenance. */
   public String markdown() {
     StringBuilder sb = new StringBuilder("# sscam evaluation\n\n");
+    if (skippedSummary() != null) {
+      sb.append(skippedSummary()).append("\n\n");
+    }
     for (Table t : TABLES) {
       if (!hasData(t)) {
         continue;
@@ -310,6 +351,9 @@ public final class EvaluationReport {
     }
     wilcoxon.forEach((m, r) -> sb.append(m).append(",wilcoxon_p_vs_").append(BASELINE).append(',')
         .append(r.pValue()).append(",,,").append(r.nonZeroPairs()).append('\n'));
+    for (SkippedItem k : skipped) {
+      sb.append("skipped,\"").append((k.image() + ": " + k.reason()).replace("\"", "\"\"")).append("\",,,,\n");
+    }
     return sb.toString();
   }
 
@@ -327,6 +371,9 @@ public final class EvaluationReport {
         + "<style>body{font-family:sans-serif;max-width:70em;margin:auto}table{border-collapse:collapse;margin:1em 0}"
         + "td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}th:first-child,td:first-child{text-align:left}"
         + "pre{background:#f4f4f4;padding:1em}</style></head><body>\n<h1>sscam evaluation</h1>\n");
+    if (skippedSummary() != null) {
+      sb.append("<p>").append(esc(skippedSummary())).append("</p>\n");
+    }
     for (Table t : TABLES) {
       if (!hasData(t)) {
         continue;

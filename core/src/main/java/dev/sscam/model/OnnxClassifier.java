@@ -37,6 +37,10 @@ import java.util.Set;
  * at {@link #batchSize()}; a model exported with a fixed batch dimension is fed in chunks of exactly
  * that size (the last one zero-padded). Not thread-confined: ONNX Runtime sessions may be run
  * concurrently. Close it to free the native sessions.
+ *
+ * <p>Opening checks the graph's signature ({@code ModelSignature}: one float image input
+ * {@code N×3×H×W}, float scores {@code N×C}); every result is checked for NaN and ±Inf
+ * ({@link NonFiniteOutputException}).
  */
 public final class OnnxClassifier implements AutoCloseable {
   private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
@@ -63,7 +67,7 @@ public final class OnnxClassifier implements AutoCloseable {
   private OnnxClassifier(OnnxModelFile file, ModelCard card, int batchSize, int threads) {
     this.file = file;
     GraphProto g = file.proto().getGraph();
-    this.inputName = chooseInput(g, card, file.path());
+    this.inputName = ModelSignature.imageInput(g, card, file.path());
     ValueInfoProto input = g.getInputList().stream().filter(i -> i.getName().equals(inputName)).findFirst().orElseThrow();
     List<TensorShapeProto.Dimension> dims = input.getType().getTensorType().getShape().getDimList();
     if (dims.size() == 4 && dims.get(1).hasDimValue() && dims.get(1).getDimValue() != 3
@@ -80,7 +84,7 @@ public final class OnnxClassifier implements AutoCloseable {
           + " but the model's input is " + h + "x" + w);
     }
     this.card = card;
-    this.outputName = chooseOutput(g, card);
+    this.outputName = ModelSignature.scoreOutput(g, card, file.path());
     this.fixedBatch = dims.get(0).hasDimValue() && dims.get(0).getDimValue() > 0 ? (int) dims.get(0).getDimValue() : 0;
     this.batchSize = fixedBatch > 0 ? fixedBatch : batchSize;
     this.threads = threads;
@@ -185,6 +189,7 @@ public final class OnnxClassifier implements AutoCloseable {
    *
    * @param inputs {@code n × 3 × H × W} floats, NCHW
    * @return {@code [n][C]} logits
+   * @throws NonFiniteOutputException when a logit is NaN or ±Inf (naming the image's place)
    */
   public float[][] logits(float[] inputs, int n) {
     checkInputs(inputs, n);
@@ -197,6 +202,7 @@ public final class OnnxClassifier implements AutoCloseable {
         out[start + i] = java.util.Arrays.copyOfRange(z, i * numClasses, (i + 1) * numClasses);
       }
     }
+    requireFinite(out);
     return out;
   }
 
@@ -217,6 +223,7 @@ public final class OnnxClassifier implements AutoCloseable {
    * Activations of {@code layer} and logits, from one run over {@code n} images.
    *
    * @return activations {@code [n, K, h, w]} flattened, and logits {@code [n][C]}
+   * @throws NonFiniteOutputException when an activation or logit is NaN or ±Inf
    */
   public LayerActivations activations(float[] inputs, int n, TargetLayer layer) {
     checkInputs(inputs, n);
@@ -233,6 +240,8 @@ public final class OnnxClassifier implements AutoCloseable {
         logits[start + i] = java.util.Arrays.copyOfRange(z, i * numClasses, (i + 1) * numClasses);
       }
     }
+    requireFinite(logits);
+    NonFiniteOutputException.requireFinite(acts, per, 0, n, "activations at " + layer.name());
     return new LayerActivations(layer, n, acts, logits);
   }
 
@@ -243,6 +252,7 @@ public final class OnnxClassifier implements AutoCloseable {
    * with the activations (and any other tensor the head reads) of one forward run.
    *
    * @param classes class {@code c_i} of each image
+   * @throws NonFiniteOutputException when an activation, gradient or logit is NaN or ±Inf
    */
   public LayerGradients gradients(float[] inputs, int n, TargetLayer layer, int[] classes) {
     checkInputs(inputs, n);
@@ -290,7 +300,17 @@ public final class OnnxClassifier implements AutoCloseable {
         throw new SscamException("ONNX Runtime failed computing gradients: " + firstLine(e.getMessage()), e);
       }
     }
+    requireFinite(logits);
+    NonFiniteOutputException.requireFinite(acts, per, 0, n, "activations at " + layer.name());
+    NonFiniteOutputException.requireFinite(grads, per, 0, n, "gradients at " + layer.name());
     return new LayerGradients(layer, n, acts, grads, logits);
+  }
+
+  /** Refuses NaN or ±Inf logits, naming the image's place in the batch. */
+  private static void requireFinite(float[][] logits) {
+    for (int i = 0; i < logits.length; i++) {
+      NonFiniteOutputException.requireFinite(logits[i], logits[i].length, i, logits.length, "logits");
+    }
   }
 
   /** The compiled gradient of the head from {@code layer}, with its sessions (built once per layer). */
@@ -389,20 +409,34 @@ public final class OnnxClassifier implements AutoCloseable {
     }
   }
 
+  /** The number of classes: the output's static {@code N×C}, else the shape of one probe run. */
   private int probeClasses() {
     try {
       NodeInfo info = session.getOutputInfo().get(outputName);
       if (info != null && info.getInfo() instanceof TensorInfo ti) {
         long[] s = ti.getShape();
+        if (s.length > 0) {
+          ModelSignature.requireScores(outputName, s, file.path());
+        }
         if (s.length == 2 && s[1] > 0) {
           return (int) s[1];
         }
       }
+      int feed = fixedBatch > 0 ? fixedBatch : 1;
+      try (OnnxTensor t = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(new float[feed * imageSize()]),
+              new long[] {feed, 3, card.height(), card.width()});
+          OrtSession.Result r = session.run(Map.of(inputName, t), Set.of(outputName))) {
+        if (!(r.get(0).getInfo() instanceof TensorInfo ti) || ti.type != OnnxJavaType.FLOAT) {
+          throw new SscamException("model " + file.path() + "'s output '" + outputName + "' is not a float tensor;"
+              + " sscam needs a float output N×C with one score per class");
+        }
+        long[] s = ti.getShape();
+        ModelSignature.requireScores(outputName, s, file.path());
+        return (int) s[1];
+      }
     } catch (OrtException e) {
-      throw new SscamException("cannot read the model's outputs: " + e.getMessage(), e);
+      throw new SscamException("cannot read the model's outputs: " + firstLine(e.getMessage()), e);
     }
-    float[][] z = logits(new float[imageSize()], 1);
-    return z[0].length;
   }
 
   private LayerCatalog probeLayers() {
@@ -421,9 +455,13 @@ public final class OnnxClassifier implements AutoCloseable {
     }
     Map<String, long[]> shapes = new HashMap<>();
     try (OrtSession probe = createSession(GraphSurgery.addOutputs(file.proto(), produced))) {
+      // Static rank 4, or a rank ONNX Runtime could not infer (reported as no dimensions, e.g. after
+      // ShuffleNetV2's channel shuffle, which reshapes to 5-D from the runtime shape and back): the
+      // probe run below decides.
       List<String> rank4 = new ArrayList<>();
       for (Map.Entry<String, NodeInfo> e : probe.getOutputInfo().entrySet()) {
-        if (e.getValue().getInfo() instanceof TensorInfo ti && ti.type == OnnxJavaType.FLOAT && ti.getShape().length == 4) {
+        if (e.getValue().getInfo() instanceof TensorInfo ti && ti.type == OnnxJavaType.FLOAT
+            && (ti.getShape().length == 4 || ti.getShape().length == 0)) {
           rank4.add(e.getKey());
         }
       }
@@ -434,58 +472,16 @@ public final class OnnxClassifier implements AutoCloseable {
           OrtSession.Result r = probe.run(Map.of(inputName, t), new HashSet<>(rank4))) {
         for (String name : rank4) {
           long[] s = ((TensorInfo) r.get(name).orElseThrow().getInfo()).getShape();
-          s[0] = 1;
-          shapes.put(name, s);
+          if (s.length == 4) {
+            s[0] = 1;
+            shapes.put(name, s);
+          }
         }
       }
     } catch (OrtException e) {
       throw new SscamException("cannot list the model's layers: " + firstLine(e.getMessage()), e);
     }
     return LayerCatalog.name(g.getNodeList(), shapes, card.targetLayer());
-  }
-
-  private static String chooseInput(GraphProto g, ModelCard card, Path path) {
-    Set<String> initializers = new HashSet<>();
-    g.getInitializerList().forEach(t -> initializers.add(t.getName()));
-    List<ValueInfoProto> inputs = g.getInputList().stream().filter(i -> !initializers.contains(i.getName())).toList();
-    if (card != null && card.inputName() != null) {
-      ValueInfoProto named = inputs.stream().filter(i -> i.getName().equals(card.inputName())).findFirst()
-          .orElseThrow(() -> new SscamException("model card names input '" + card.inputName()
-              + "' but the model's inputs are " + inputs.stream().map(ValueInfoProto::getName).toList()));
-      if (!isImageInput(named)) {
-        throw new SscamException("model input '" + named.getName() + "' is not a 4-D float tensor");
-      }
-      return named.getName();
-    }
-    List<ValueInfoProto> images = inputs.stream().filter(OnnxClassifier::isImageInput).toList();
-    if (images.isEmpty()) {
-      throw new SscamException("model " + path + " has no 4-D image input (inputs: "
-          + inputs.stream().map(i -> i.getName() + shapeText(i.getType().getTensorType().getShape().getDimList())).toList() + ")");
-    }
-    if (inputs.size() > 1) {
-      throw new SscamException("model " + path + " has " + inputs.size() + " inputs; sscam feeds one image input");
-    }
-    return images.get(0).getName();
-  }
-
-  private static boolean isImageInput(ValueInfoProto v) {
-    return v.getType().hasTensorType()
-        && v.getType().getTensorType().getElemType() == TensorProto.DataType.FLOAT_VALUE
-        && v.getType().getTensorType().getShape().getDimCount() == 4;
-  }
-
-  private static String chooseOutput(GraphProto g, ModelCard card) {
-    if (card.outputName() != null) {
-      if (g.getOutputList().stream().noneMatch(o -> o.getName().equals(card.outputName()))) {
-        throw new SscamException("model card names output '" + card.outputName() + "' but the model's outputs are "
-            + g.getOutputList().stream().map(ValueInfoProto::getName).toList());
-      }
-      return card.outputName();
-    }
-    if (g.getOutputCount() == 0) {
-      throw new SscamException("the model has no outputs");
-    }
-    return g.getOutput(0).getName();
   }
 
   private static String shapeText(List<TensorShapeProto.Dimension> dims) {

@@ -59,7 +59,7 @@ class ModelLoadingTest {
     Path p = dir.resolve("flat.onnx");
     Files.write(p, model(g).toByteArray());
     assertThatThrownBy(() -> OnnxClassifier.open(p)).isInstanceOf(SscamException.class)
-        .hasMessageContaining("no 4-D image input");
+        .hasMessageContaining("input 'x' has rank 2 [1×10]").hasMessageContaining("sscam needs one float32 image input N×3×H×W");
   }
 
   @Test
