@@ -45,41 +45,50 @@ final class PredictCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     try (OnnxClassifier m = model.open()) {
-      ImageInputs inputs = ImageInputs.load(images, m.card());
-      float[][] logits;
-      try {
-        logits = m.logits(inputs.tensors(), images.size());
-      } catch (NonFiniteOutputException e) {
-        throw e.forImage(images.get(e.index()).toString());
-      }
       ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
-      for (int i = 0; i < images.size(); i++) {
-        float[] z = logits[i];
-        List<Integer> order = IntStream.range(0, z.length).boxed()
-            .sorted(Comparator.comparingDouble((Integer c) -> -z[c])).limit(top).toList();
-        if (json) {
-          List<Map<String, Object>> rows = new ArrayList<>();
-          for (int c : order) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("class", c);
-            r.put("label", m.card().label(c));
-            r.put("probability", Score.softmax(z, c));
-            r.put("logit", z[c]);
-            rows.add(r);
-          }
-          Map<String, Object> o = new LinkedHashMap<>();
-          o.put("image", images.get(i).toString());
-          o.put("top", rows);
-          out.println(mapper.writeValueAsString(o));
-        } else {
-          out.println(images.get(i));
-          for (int c : order) {
-            out.printf("  %5.1f%%  %3d  %s%n", 100 * Score.softmax(z, c), c, m.card().label(c));
-          }
+      // A chunk at a time, printed as it finishes: memory stays flat whatever the number of images.
+      int chunk = Math.max(1, m.batchSize());
+      for (int start = 0; start < images.size(); start += chunk) {
+        List<Path> part = images.subList(start, Math.min(images.size(), start + chunk));
+        ImageInputs inputs = ImageInputs.load(part, m.card());
+        float[][] logits;
+        try {
+          logits = m.logits(inputs.tensors(), part.size());
+        } catch (NonFiniteOutputException e) {
+          throw e.forImage(part.get(e.index()).toString());
         }
+        for (int i = 0; i < part.size(); i++) {
+          print(out, mapper, m, part.get(i), logits[i]);
+        }
+        out.flush();
       }
     }
     out.flush();
     return 0;
+  }
+
+  private void print(PrintWriter out, ObjectMapper mapper, OnnxClassifier m, Path image, float[] z) throws Exception {
+    List<Integer> order = IntStream.range(0, z.length).boxed()
+        .sorted(Comparator.comparingDouble((Integer c) -> -z[c])).limit(top).toList();
+    if (json) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (int c : order) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("class", c);
+        r.put("label", m.card().label(c));
+        r.put("probability", Score.softmax(z, c));
+        r.put("logit", z[c]);
+        rows.add(r);
+      }
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("image", image.toString());
+      o.put("top", rows);
+      out.println(mapper.writeValueAsString(o));
+    } else {
+      out.println(image);
+      for (int c : order) {
+        out.printf("  %5.1f%%  %3d  %s%n", 100 * Score.softmax(z, c), c, m.card().label(c));
+      }
+    }
   }
 }
