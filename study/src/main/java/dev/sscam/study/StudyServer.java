@@ -253,7 +253,9 @@ public final class StudyServer implements AutoCloseable {
     page.put("participants", perParticipant);
     page.put("total", trials);
     page.put("answers", db.count("answer"));
-    page.put("provenance", new ArrayList<>(db.provenance().entrySet()));
+    List<Map<String, Object>> provenance = new ArrayList<>();
+    db.provenance().forEach((key, value) -> provenance.add(Map.of("key", key, "value", value)));
+    page.put("provenance", provenance);
     page.put("token", adminToken);
     ctx.html(HtmlTemplate.render(PAGES + "admin.mustache", page));
   }
