@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  */
 public final class StudyServer implements AutoCloseable {
   /** The participant cookie. */
-  public static final String COOKIE = "sscam_participant";
+  public static final String COOKIE = "participant";
 
   private static final Pattern IMAGE_PATH = Pattern.compile("[0-9a-f]{32}\\.png");
   private static final String PAGES = "dev/sscam/study/";
