@@ -2,6 +2,9 @@ package dev.sscam.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sscam.evaluation.EvaluationConfig;
+import dev.sscam.evaluation.ImageResult;
+import dev.sscam.evaluation.ResultsLog;
 import dev.sscam.study.StudyDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +45,44 @@ class StudyCliTest {
     assertThat(Files.readString(study.resolve("report.md"))).contains("No answers yet").contains("trials: 1");
     assertThat(study.resolve("report.html")).exists();
     assertThat(study.resolve("report.csv")).exists();
+
+    // An evaluation of the same model includes the study's Table IV: given with --study, or found in EVAL/study.
+    String sha;
+    try (StudyDatabase db = StudyDatabase.open(study)) {
+      sha = db.provenance().get("model_sha256");
+    }
+    Path eval = evaluation(dir.resolve("eval"), sha);
+    CliTest.Run withStudy = CliTest.sscam("report", "--from", eval.toString(), "--study", study.toString());
+    assertThat(withStudy.code()).as(withStudy.err()).isZero();
+    assertThat(Files.readString(eval.resolve("report.md"))).contains("# sscam evaluation").contains("## Table IV: human trust")
+        .contains("No answers yet").contains("## Provenance");
+    assertThat(Files.readString(eval.resolve("report.html"))).contains("<section class=\"human-trust\">")
+        .contains("<h2>Provenance</h2>").endsWith("</html>\n");
+    Files.move(study, eval.resolve("study"));
+    assertThat(CliTest.sscam("report", "--from", eval.toString()).code()).isZero();
+    assertThat(Files.readString(eval.resolve("report.md"))).contains("## Table IV: human trust");
+    // another model's evaluation: refused when asked for, left out (with a note) when only found
+    Path other = evaluation(dir.resolve("other"), "0".repeat(64));
+    CliTest.Run refused = CliTest.sscam("report", "--from", other.toString(), "--study", eval.resolve("study").toString());
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err()).contains("only added for the same model");
+    Files.move(eval.resolve("study"), other.resolve("study"));
+    CliTest.Run noted = CliTest.sscam("report", "--from", other.toString());
+    assertThat(noted.code()).isZero();
+    assertThat(noted.err()).contains("its Table IV is not added");
+    assertThat(Files.readString(other.resolve("report.md"))).doesNotContain("Table IV");
+  }
+
+  /** A one-image evaluation folder of model {@code sha}, written through the evaluation's own log. */
+  private static Path evaluation(Path eval, String sha) {
+    EvaluationConfig config = new EvaluationConfig(sha, List.of("grad-cam", "score-cam"), 1, 0, 10, 2, 224, "d", "h", "paper");
+    try (ResultsLog log = ResultsLog.open(eval, config)) {
+      for (String m : List.of("grad-cam", "score-cam")) {
+        log.append(new ImageResult("a", 1, 1, m, 0.5, 0.4, 20, 0, 10, 40, null, null, null, null, 1,
+            new double[] {0.5, 0.1}, new double[] {0, 1}));
+      }
+    }
+    return eval;
   }
 
   @Test

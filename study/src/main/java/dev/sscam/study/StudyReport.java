@@ -124,6 +124,11 @@ public final class StudyReport {
     return HtmlTemplate.render("dev/sscam/study/report.md.mustache", values());
   }
 
+  /** Table IV and its statistics as a Markdown section (for the evaluation report). */
+  public String markdownSection() {
+    return HtmlTemplate.render("dev/sscam/study/human-trust.md.mustache", values());
+  }
+
   /** Table IV and its statistics as an HTML fragment (for the evaluation report). */
   public String htmlSection() {
     return HtmlTemplate.render("dev/sscam/study/human-trust.mustache", values());
