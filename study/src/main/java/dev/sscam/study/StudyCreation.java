@@ -133,7 +133,8 @@ public final class StudyCreation {
     p.put("seed", Long.toString(seed));
     p.put("images", Integer.toString(images.size()));
     p.put("created", Instant.now().toString());
-    p.put("sscam_version", String.valueOf(StudyCreation.class.getPackage().getImplementationVersion()));
+    String version = StudyCreation.class.getPackage().getImplementationVersion();
+    p.put("sscam_version", version == null ? "dev" : version);
     return p;
   }
 

@@ -97,7 +97,8 @@ public final class StudyReport {
       v.put("positions", positions);
       v.put("positionBias", test(table.positionBias()));
       FleissKappa.Result k = table.kappa();
-      v.put("kappa", Double.isNaN(k.kappa()) ? "n/a (needs a trial answered by two participants)" : num(k.kappa(), 3));
+      v.put("hasKappa", !Double.isNaN(k.kappa()));
+      v.put("kappa", num(k.kappa(), 3));
       v.put("kappaObserved", num(k.observed(), 3));
       v.put("kappaExpected", num(k.expected(), 3));
       v.put("kappaSubjects", k.subjects());

@@ -16,6 +16,14 @@ final class HeadlessChromium {
   static final Path BROWSER = Path.of("/usr/bin/chromium");
   static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
+  // Selenium warns when it has no DevTools binding for this Chromium's version; we use none. Held in a
+  // field: java.util.logging keeps loggers weakly, and a collected logger forgets its level.
+  private static final java.util.logging.Logger CDP = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+  static {
+    CDP.setLevel(java.util.logging.Level.SEVERE);
+  }
+
   private HeadlessChromium() {}
 
   /** Why no browser can be had here, or empty when both binaries are installed. */

@@ -119,7 +119,8 @@ class StudyBrowserTest {
       List<Path> written = report.write(tmp);
       assertThat(written).extracting(p -> p.getFileName().toString()).containsExactly("report.md", "report.csv", "report.html");
       String md = Files.readString(tmp.resolve("report.md"));
-      assertThat(md).contains("Table IV").contains("participants who answered: 1").contains("answers: 3 (1 \"not sure\")");
+      assertThat(md).contains("Table IV").contains("participants who answered: 1").contains("answers: 3 (1 \"not sure\")")
+          .contains("not defined yet: it needs a trial answered by two or more participants");
     }
   }
 }

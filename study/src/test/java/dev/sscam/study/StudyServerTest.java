@@ -289,6 +289,9 @@ class StudyServerTest {
       // each answer is normalised to 1: the shares add up to 100 %
       double total = report.table().shares().values().stream().mapToDouble(s -> s.mean()).sum();
       assertThat(total).isCloseTo(100.0, org.assertj.core.api.Assertions.within(1e-9));
+      assertThat(report.table().kappa().subjects()).isEqualTo(TestStudies.IMAGES);
+      assertThat(report.markdown()).contains("κ = ").contains("participants who answered: 20 (20 finished every trial)")
+          .contains("answers: 60 (12 \"not sure\")");
     }
   }
 
