@@ -108,6 +108,7 @@ final class EvaluateCommand implements Callable<Integer> {
       bar.finish();
     }
     EvaluationReport report = EvaluationReport.from(out);
+    HumanTrustAppendix.addTo(report, out, null, stderr);
     List<Path> written = report.write(out);
     stdout.printf("%d image x method pairs computed (others resumed); report: %s%n", computed,
         written.stream().map(Path::toString).sorted().toList());

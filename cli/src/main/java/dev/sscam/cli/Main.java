@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         EvaluateCommand.class,
         ReportCommand.class,
+        StudyCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @picocli.CommandLine.Spec

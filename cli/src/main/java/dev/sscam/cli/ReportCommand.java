@@ -13,10 +13,15 @@ import picocli.CommandLine.Spec;
 
 /** {@code sscam report}: rebuilds an evaluation's report from its results (also mid-run). */
 @Command(name = "report", mixinStandardHelpOptions = true,
-    description = "Write DIR/report.{md,csv,html} from DIR/results.jsonl and DIR/config.json of `sscam evaluate`.")
+    description = {"Write DIR/report.{md,csv,html} from DIR/results.jsonl and DIR/config.json of `sscam evaluate`.",
+        "With a human-trust study of the same model (--study, or DIR/study), Table IV is included."})
 final class ReportCommand implements Callable<Integer> {
   @Option(names = "--from", paramLabel = "DIR", required = true, description = "The evaluation's output folder.")
   Path from;
+
+  @Option(names = "--study", paramLabel = "STUDY",
+      description = "A human-trust study of the same model whose Table IV the report includes (default: FROM/study if it exists).")
+  Path study;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -25,7 +30,9 @@ final class ReportCommand implements Callable<Integer> {
     if (!Files.exists(from.resolve(ResultsLog.FILE))) {
       throw new SscamException("no " + ResultsLog.FILE + " in " + from);
     }
-    List<Path> written = EvaluationReport.from(from).write(from);
+    EvaluationReport report = EvaluationReport.from(from);
+    HumanTrustAppendix.addTo(report, from, study, spec.commandLine().getErr());
+    List<Path> written = report.write(from);
     written.stream().map(Path::toString).sorted().forEach(spec.commandLine().getOut()::println);
     return 0;
   }

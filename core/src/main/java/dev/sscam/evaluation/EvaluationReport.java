@@ -7,12 +7,14 @@ import dev.sscam.metrics.Bootstrap;
 import dev.sscam.metrics.MetricSummary;
 import dev.sscam.metrics.PairedTest;
 import dev.sscam.metrics.WinRate;
+import dev.sscam.render.HtmlTemplate;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,6 +72,8 @@ public final class EvaluationReport {
   private final Map<String, double[]> meanDeletion = new LinkedHashMap<>();
   private final Map<String, double[]> meanInsertion = new LinkedHashMap<>();
   private final EvaluationConfig config;
+  private String appendixMarkdown;
+  private String appendixHtml;
   private final int pairedImages;
   private final List<SkippedItem> skipped;
 
@@ -181,6 +185,20 @@ public final class EvaluationReport {
       sb.append(i == 0 ? "" : "; ").append(skipped.get(i).image()).append(" (").append(skipped.get(i).reason()).append(')');
     }
     return sb.toString();
+  }
+
+  /**
+   * Adds a section from outside the evaluation, shown before the provenance: the human-trust study's
+   * Table IV when a study of the same model exists (the study module renders it; core cannot know it).
+   *
+   * @param markdown the section as Markdown (ending with a blank line)
+   * @param html the section as an HTML fragment
+   * @return this report
+   */
+  public EvaluationReport withAppendix(String markdown, String html) {
+    this.appendixMarkdown = markdown;
+    this.appendixHtml = html;
+    return this;
   }
 
   /** The methods, in table order. */
@@ -297,6 +315,9 @@ public final class EvaluationReport {
           .append(" | ").append(r.nonZeroPairs()).append(" |\n"));
       sb.append('\n');
     }
+    if (appendixMarkdown != null) {
+      sb.append(appendixMarkdown);
+    }
     sb.append("## Provenance\n\n").append(provenance().replace("\n", "  \n")).append('\n');
     return sb.toString();
   }
@@ -367,56 +388,46 @@ public final class EvaluationReport {
    * there ({@link EvaluationFigure}).
    */
   public String html(Path dir) {
-    StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>sscam evaluation</title>"
-        + "<style>body{font-family:sans-serif;max-width:70em;margin:auto}table{border-collapse:collapse;margin:1em 0}"
-        + "td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}th:first-child,td:first-child{text-align:left}"
-        + "pre{background:#f4f4f4;padding:1em}</style></head><body>\n<h1>sscam evaluation</h1>\n");
+    Map<String, Object> page = new HashMap<>();
+    List<Map<String, Object>> tables = new ArrayList<>();
     if (skippedSummary() != null) {
-      sb.append("<p>").append(esc(skippedSummary())).append("</p>\n");
+      page.put("skipped", skippedSummary());
     }
     for (Table t : TABLES) {
-      if (!hasData(t)) {
-        continue;
-      }
-      sb.append("<h2>").append(esc(t.title())).append("</h2>\n<table><tr><th>Method</th>");
-      t.metrics().forEach(k -> sb.append("<th>").append(esc(TITLES.get(k))).append("</th>"));
-      sb.append("</tr>\n");
-      for (String m : methods) {
-        sb.append("<tr><td>").append(esc(m)).append("</td>");
-        t.metrics().forEach(k -> sb.append("<td>").append(esc(cell(summary(m, k)))).append("</td>"));
-        sb.append("</tr>\n");
-      }
-      sb.append("</table>\n");
-      if (t.note() != null) {
-        sb.append("<p>").append(esc(t.note())).append("</p>\n");
+      if (hasData(t)) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String m : methods) {
+          rows.add(Map.of("method", m, "cells", t.metrics().stream().map(k -> cell(summary(m, k))).toList()));
+        }
+        Map<String, Object> table = new HashMap<>();
+        table.put("title", t.title());
+        table.put("headers", t.metrics().stream().map(TITLES::get).toList());
+        table.put("rows", rows);
+        table.put("note", t.note() == null ? List.of() : List.of(t.note()));
+        tables.add(table);
       }
     }
+    page.put("tables", tables);
     if (winRate != null) {
-      sb.append("<h2>Win % (row beats column: smaller drop; ").append(pairedImages).append(" images)</h2>\n<table><tr><th></th>");
-      methods.forEach(m -> sb.append("<th>").append(esc(m)).append("</th>"));
-      sb.append("</tr>\n");
+      List<Map<String, Object>> rows = new ArrayList<>();
       for (String a : methods) {
-        sb.append("<tr><td>").append(esc(a)).append("</td>");
-        for (String b : methods) {
-          sb.append("<td>").append(a.equals(b) ? "–" : num(winRate.percent(a, b))).append("</td>");
-        }
-        sb.append("</tr>\n");
+        rows.add(Map.of("method", a, "cells", methods.stream().map(b -> a.equals(b) ? "–" : num(winRate.percent(a, b))).toList()));
       }
-      sb.append("</table>\n");
+      page.put("winRate", Map.of("images", pairedImages, "methods", methods, "rows", rows));
     }
     if (!wilcoxon.isEmpty()) {
-      sb.append("<h2>Wilcoxon signed-rank test of drops vs ").append(BASELINE).append("</h2>\n<table><tr><th>Method</th><th>p</th><th>n</th></tr>\n");
-      wilcoxon.forEach((m, r) -> sb.append("<tr><td>").append(esc(m)).append("</td><td>")
-          .append(String.format(Locale.ROOT, "%.4g", r.pValue())).append("</td><td>").append(r.nonZeroPairs()).append("</td></tr>\n"));
-      sb.append("</table>\n");
+      List<Map<String, Object>> rows = new ArrayList<>();
+      wilcoxon.forEach((m, r) -> rows.add(Map.of("method", m, "p", String.format(Locale.ROOT, "%.4g", r.pValue()),
+          "n", r.nonZeroPairs())));
+      page.put("wilcoxon", Map.of("baseline", BASELINE, "rows", rows));
     }
-    sb.append("<h2>Mean curves</h2>\n").append(chart("Deletion", meanDeletion)).append(chart("Insertion", meanInsertion));
+    page.put("curves", chart("Deletion", meanDeletion) + chart("Insertion", meanInsertion));
     if (dir != null) {
-      EvaluationFigure.grid(dir, methods, 160).ifPresent(grid -> sb.append("<h2>Maps of the first images (Figure 3)</h2>\n")
-          .append(img("Figure 3", png(grid))));
+      EvaluationFigure.grid(dir, methods, 160).ifPresent(grid -> page.put("figure", img("Figure 3", png(grid))));
     }
-    sb.append("<h2>Provenance</h2>\n<pre>").append(esc(provenance())).append("</pre>\n</body></html>\n");
-    return sb.toString();
+    page.put("appendix", appendixHtml);
+    page.put("provenance", provenance());
+    return HtmlTemplate.render("dev/sscam/evaluation/report.mustache", page);
   }
 
   private String chart(String title, Map<String, double[]> curves) {
@@ -476,7 +487,7 @@ public final class EvaluationReport {
   }
 
   private static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return HtmlTemplate.escape(s);
   }
 
   /** Writes {@code report.md}, {@code report.csv} and {@code report.html} into {@code dir}, each atomically. */
