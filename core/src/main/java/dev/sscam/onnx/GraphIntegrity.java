@@ -30,7 +30,8 @@ import java.util.Set;
  *   <li>the nodes form no cycle (ONNX graphs are DAGs);
  *   <li>no declared dimension of an input, output or value_info is negative or over {@link
  *       #MAX_DIMENSION}, and no declared tensor holds more than {@link #MAX_ELEMENTS} values;
- *   <li>every initializer's dims agree with the bytes it stores.
+ *   <li>every initializer's dims agree with the bytes (or float, int32, int64, double values) it
+ *       stores.
  * </ul>
  *
  * Nodes inside control-flow subgraphs (If, Loop, Scan) may read outer-scope names and are left to
@@ -127,6 +128,23 @@ final class GraphIntegrity {
           + t.getDimsList() + " (" + elements * width + " bytes) but stores " + t.getRawData().size()
           + " bytes (a truncated or corrupt model)");
     }
+    long typed = t.hasRawData() ? -1 : typedValues(t);
+    if (typed >= 0 && typed != elements) {
+      throw new SscamException("model " + file + ": initializer '" + t.getName() + "' has dims "
+          + t.getDimsList() + " (" + elements + " values) but stores " + typed
+          + " values (a truncated or corrupt model)");
+    }
+  }
+
+  /** Values held in the typed repeated field for the common types, −1 for other types. */
+  private static long typedValues(TensorProto t) {
+    return switch (t.getDataType()) {
+      case 1 -> t.getFloatDataCount();
+      case 6 -> t.getInt32DataCount();
+      case 7 -> t.getInt64DataCount();
+      case 11 -> t.getDoubleDataCount();
+      default -> -1;
+    };
   }
 
   /** Bytes per element of an ONNX {@code TensorProto.DataType}, 0 when not fixed-width bytes. */
