@@ -5,7 +5,6 @@ import dev.sscam.SscamException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -17,7 +16,6 @@ class VocAnnotationFuzzTest {
   @TempDir static Path dir;
 
   @FuzzTest(maxDuration = "10m")
-  @Timeout(30)
   void readAnnotation(byte[] bytes) throws IOException {
     Path file = dir.resolve("annotation.xml");
     Files.write(file, bytes);

@@ -6,7 +6,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,7 +25,6 @@ class ImageReaderFuzzTest {
   @TempDir static Path dir;
 
   @FuzzTest(maxDuration = "10m")
-  @Timeout(30)
   void readAndPreprocess(byte[] bytes) throws IOException {
     Path file = dir.resolve("input.img");
     Files.write(file, bytes);

@@ -2,7 +2,6 @@ package dev.sscam.io;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.sscam.SscamException;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Any bytes parsed as a {@code .npy} file end in an array whose size matches its shape, or in an
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.Timeout;
  */
 class NpyFuzzTest {
   @FuzzTest(maxDuration = "10m")
-  @Timeout(30)
   void readNpy(byte[] bytes) {
     try {
       Npy.Array a = Npy.parse(bytes, "fuzz.npy");

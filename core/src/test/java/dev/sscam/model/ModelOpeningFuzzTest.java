@@ -5,7 +5,6 @@ import dev.sscam.SscamException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,7 +19,6 @@ class ModelOpeningFuzzTest {
   @TempDir static Path dir;
 
   @FuzzTest(maxDuration = "10m")
-  @Timeout(30)
   void openModel(byte[] bytes) throws IOException {
     Path file = dir.resolve("model.onnx");
     Files.write(file, bytes);
