@@ -242,9 +242,7 @@ class IlsvrcValidationTest {
 
   @Test
   void boxesPartlyOutsideAreClippedEntirelyOutsideRefused() throws IOException {
-    standardLayout();
-    write(root.resolve("val/ground_truth.txt"), "2\n0\n1\n");
-    IlsvrcValidation ds = IlsvrcValidation.open(root);
+    IlsvrcValidation ds = standardWithLabels();
     Path b = root.resolve("val/annotations/b.xml");
     // negative and past-the-edge coordinates are clipped to the 12x8 image
     write(b, xml(12, 8, "n0 -5 -1 30 6"));
@@ -267,9 +265,7 @@ class IlsvrcValidationTest {
 
   @Test
   void aLabelNotInTheSynsetListIsRefused() throws IOException {
-    standardLayout();
-    write(root.resolve("val/ground_truth.txt"), "2\n0\n1\n");
-    IlsvrcValidation ds = IlsvrcValidation.open(root);
+    IlsvrcValidation ds = standardWithLabels();
     Path b = root.resolve("val/annotations/b.xml");
     write(b, xml(12, 8, "n0 1 1 10 6", "n99999 2 2 3 3"));
     assertThatThrownBy(() -> ds.item(1))
@@ -279,9 +275,7 @@ class IlsvrcValidationTest {
 
   @Test
   void billionLaughsIsRefusedWithoutExpanding() throws IOException {
-    standardLayout();
-    write(root.resolve("val/ground_truth.txt"), "2\n0\n1\n");
-    IlsvrcValidation ds = IlsvrcValidation.open(root);
+    IlsvrcValidation ds = standardWithLabels();
     StringBuilder dtd = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE annotation [<!ENTITY l0 \"lol\">");
     for (int i = 1; i < 10; i++) {
       dtd.append("<!ENTITY l").append(i).append(" \"").append(("&l" + (i - 1) + ";").repeat(10)).append("\">");
@@ -292,5 +286,12 @@ class IlsvrcValidationTest {
         .isInstanceOf(SscamException.class)
         .hasMessage("annotation " + b + " has a DOCTYPE, which is refused (DTDs and external entities are not"
             + " allowed in annotations)");
+  }
+
+  /** {@link #standardLayout} with the ground truth a → 2, b → 0, c → 1, opened. */
+  private IlsvrcValidation standardWithLabels() throws IOException {
+    standardLayout();
+    write(root.resolve("val/ground_truth.txt"), "2\n0\n1\n");
+    return IlsvrcValidation.open(root);
   }
 }

@@ -126,32 +126,6 @@ class ImageReaderTest {
   }
 
   @Test
-  void gifGivesFirstFrame() throws IOException {
-    // 16x16: the JDK's GIF writer mis-encodes 2x2 frames.
-    BufferedImage first = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_INDEXED, palette());
-    BufferedImage second = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_INDEXED, palette());
-    int[] ones = new int[256];
-    int[] twos = new int[256];
-    Arrays.fill(ones, 1);
-    Arrays.fill(twos, 2);
-    first.getRaster().setSamples(0, 0, 16, 16, 0, ones);
-    second.getRaster().setSamples(0, 0, 16, 16, 0, twos);
-    Path p = dir.resolve("anim.gif");
-    ImageWriter w = ImageIO.getImageWritersByFormatName("gif").next();
-    try (ImageOutputStream out = ImageIO.createImageOutputStream(p.toFile())) {
-      w.setOutput(out);
-      w.prepareWriteSequence(null);
-      w.writeToSequence(new IIOImage(first, null, null), null);
-      w.writeToSequence(new IIOImage(second, null, null), null);
-      w.endWriteSequence();
-    } finally {
-      w.dispose();
-    }
-    BufferedImage out = ImageReader.read(p);
-    assertThat(at(out, 1, 1)).isEqualTo(rgb(0, 128, 0));
-  }
-
-  @Test
   void bmpIsRead() throws IOException {
     BufferedImage bgr = new BufferedImage(2, 2, BufferedImage.TYPE_3BYTE_BGR);
     bgr.setRGB(0, 0, 0x0A141E);
@@ -360,7 +334,7 @@ class ImageReaderTest {
   }
 
   @Test
-  void animatedGifGivesItsFirstFrame() throws IOException {
+  void gifGivesFirstFrame() throws IOException {
     BufferedImage out = ImageReader.read(dev.sscam.testing.HostileFiles.animatedGif(dir, "anim2.gif"));
     assertThat(at(out, 8, 8)).isEqualTo(rgb(255, 0, 0));
   }
