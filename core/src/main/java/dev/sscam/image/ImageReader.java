@@ -79,7 +79,7 @@ public final class ImageReader {
       if (in == null) {
         throw new SscamException("Cannot open image file: " + file);
       }
-      Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
+      Iterator<javax.imageio.ImageReader> readers = readersFor(in);
       if (!readers.hasNext()) {
         throw new SscamException(
             "Not an image in a supported format (JPEG, PNG, BMP, GIF): " + file);
@@ -92,6 +92,15 @@ public final class ImageReader {
       }
     } catch (IOException e) {
       throw new SscamException("Cannot read image file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The readers whose format sniffing accepts the stream; a sniffer that throws is no match. */
+  private static Iterator<javax.imageio.ImageReader> readersFor(ImageInputStream in) {
+    try {
+      return ImageIO.getImageReaders(in);
+    } catch (RuntimeException e) {
+      return java.util.Collections.emptyIterator();
     }
   }
 

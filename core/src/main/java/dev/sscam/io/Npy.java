@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
  * final newline so the data starts at a multiple of 64 bytes, then the raw C-order data.
  *
  * <p>Reads float32 and float64 ({@code <f4 >f4 <f8 >f8}) in C order into a {@code float[]};
- * writes float32 little-endian, version 1.0, atomically.
+ * writes float32 little-endian, version 1.0, atomically. A file is refused, with an {@link
+ * SscamException} naming it, when its dtype or order is another, when its header is not exactly
+ * the dict-plus-padding its length field declares, when its data is shorter or longer than the
+ * shape needs, or when the shape holds more than 2^31−1 values.
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
