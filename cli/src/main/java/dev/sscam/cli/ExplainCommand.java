@@ -33,11 +33,12 @@ final class ExplainCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
   @Mixin CamOptionsMixin cam;
 
-  @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "Images to explain (default: the bundled example).")
+  @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "Images to explain (default: the bundled example). EXIF orientation is ignored, as in"
+          + " torchvision; at most 89,478,485 pixels.")
   List<Path> images = new ArrayList<>();
 
   @Option(names = "--input-tensor", paramLabel = "X.npy",
-      description = "A preprocessed input (float32 3xHxW .npy) instead of an image.")
+      description = "A preprocessed input (float32 or float64, C order, 3xHxW or 1x3xHxW .npy) instead of an image.")
   Path inputTensor;
 
   @Option(names = "--method", paramLabel = "METHOD", split = ",", defaultValue = "ss-cam-2",

@@ -40,9 +40,13 @@ record ImageInputs(List<String> names, List<BufferedImage> pictures, float[] ten
   static ImageInputs tensor(Path npy, ModelCard card) {
     Npy.Array a = Npy.read(npy);
     int per = 3 * card.height() * card.width();
-    if (a.data().length != per) {
+    int[] s = a.shape();
+    boolean chw = s.length == 3 && s[0] == 3 && s[1] == card.height() && s[2] == card.width();
+    boolean nchw = s.length == 4 && s[0] == 1 && s[1] == 3 && s[2] == card.height() && s[3] == card.width();
+    if (!chw && !nchw) {
       throw new SscamException("input tensor " + npy + " has shape " + java.util.Arrays.toString(a.shape())
-          + "; the model takes 3x" + card.height() + "x" + card.width());
+          + "; the model takes 3x" + card.height() + "x" + card.width() + " (or 1x3x" + card.height() + "x"
+          + card.width() + ")");
     }
     List<BufferedImage> pics = new ArrayList<>();
     pics.add(null);

@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 /** Options shared by every command that loads a model. */
 final class ModelOptions {
   @Option(names = {"-m", "--model"}, paramLabel = "MODEL.onnx",
-      description = "ONNX classifier (its card NAME.json beside it is read if present). Default: the bundled SqueezeNet1.0.")
+      description = "ONNX classifier, opset 9-21 (its card NAME.json beside it is read if present; external data must be in"
+          + " its folder). Default: the bundled SqueezeNet1.0.")
   Path model;
 
   @Option(names = {"-b", "--batch-size"}, paramLabel = "B", defaultValue = "16",
@@ -18,7 +19,7 @@ final class ModelOptions {
       description = "ONNX Runtime threads (default: one per core).")
   int threads;
 
-  @Option(names = "--verbose", description = "Print stack traces of errors.")
+  @Option(names = "--verbose", description = "Print stack traces of errors (otherwise an error is one line; exit code 1, 2 for usage).")
   boolean verbose;
 
   /** The model path in force. */

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 final class PredictCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 
-  @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Images (JPEG, PNG, BMP, GIF).")
+  @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Images (JPEG, PNG, BMP, GIF; first frame of an animation; EXIF orientation ignored, as in"
+          + " torchvision; at most 89,478,485 pixels).")
   List<Path> images;
 
   @Option(names = "--top", defaultValue = "5", description = "How many classes to list (default: ${DEFAULT-VALUE}).")

@@ -268,8 +268,15 @@ public final class IlsvrcValidation implements Dataset {
       width = actual[0];
       height = actual[1];
       List<BoundingBox> list = new ArrayList<>();
-      for (VocAnnotation.AnnotatedObject o : a.objects()) {
-        list.add(new BoundingBox(o.name(), synsets.indexOf(o.name()), o.box()));
+      List<VocAnnotation.AnnotatedObject> objects = a.clippedTo(width, height, xml).objects();
+      for (int i = 0; i < objects.size(); i++) {
+        VocAnnotation.AnnotatedObject o = objects.get(i);
+        int classIndex = synsets.indexOf(o.name());
+        if (classIndex < 0) {
+          throw new SscamException("annotation " + xml + ": object " + (i + 1) + " is labelled '" + o.name()
+              + "', which is not in " + SYNSET_MAPPING);
+        }
+        list.add(new BoundingBox(o.name(), classIndex, o.box()));
       }
       boxes = list;
     }

@@ -24,9 +24,11 @@ import org.xml.sax.SAXParseException;
  * number of {@code <object><name/><bndbox><xmin/><ymin/><xmax/><ymax/></bndbox></object>}.
  *
  * <p>Coordinates are read as pixel indices, both ends inclusive; integer text is expected, and a
- * decimal (some VOC tools write {@code 12.0}) is rounded to the nearest integer. A box with min
- * after max is refused. Coordinates outside the image are kept here and clamped when scaled
- * ({@link dev.sscam.metrics.Region#ofBoxes}).
+ * decimal (some VOC tools write {@code 12.0}) is rounded to the nearest integer. Text that is not a
+ * number, or a number beyond ±10^9, is refused; so is a box with min after max (inverted). A box
+ * partly outside the image (negative coordinates included) is clipped to it by {@link #clippedTo};
+ * a box entirely outside is refused there. A missing {@code <size>} is allowed (the image file's
+ * own size is used; {@link #width()} and {@link #height()} are then 0).
  *
  * <p>Security: the parser refuses any DOCTYPE ({@code disallow-doctype-decl}), so no DTD, no
  * internal or external entity and no XInclude is ever processed (XXE); external DTD and schema
@@ -106,6 +108,27 @@ public record VocAnnotation(int width, int height, List<AnnotatedObject> objects
     return new VocAnnotation(width, height, objects);
   }
 
+  /**
+   * This annotation with every box clipped to a {@code width×height} image: {@code xmin, xmax} into
+   * {@code 0..width−1}, {@code ymin, ymax} into {@code 0..height−1}. A box with no pixel inside
+   * the image is an error naming {@code file} (it would otherwise become a line along the border).
+   */
+  public VocAnnotation clippedTo(int imageWidth, int imageHeight, Path file) {
+    List<AnnotatedObject> clipped = new ArrayList<>();
+    for (int i = 0; i < objects.size(); i++) {
+      PixelBox b = objects.get(i).box();
+      if (b.xmax() < 0 || b.ymax() < 0 || b.xmin() >= imageWidth || b.ymin() >= imageHeight) {
+        throw new SscamException("annotation " + file + ": object " + (i + 1) + " (x " + b.xmin() + ".." + b.xmax()
+            + ", y " + b.ymin() + ".." + b.ymax() + ") lies entirely outside the " + imageWidth + "x" + imageHeight
+            + " image");
+      }
+      PixelBox inside = new PixelBox(Math.max(b.xmin(), 0), Math.max(b.ymin(), 0),
+          Math.min(b.xmax(), imageWidth - 1), Math.min(b.ymax(), imageHeight - 1));
+      clipped.add(new AnnotatedObject(objects.get(i).name(), inside));
+    }
+    return new VocAnnotation(width, height, clipped);
+  }
+
   // Building a factory costs milliseconds (service lookup), more than parsing a small file;
   // builders are not thread-safe, so one per thread.
   private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(() -> {
@@ -148,19 +171,27 @@ public record VocAnnotation(int width, int height, List<AnnotatedObject> objects
       throw new SscamException("annotation " + file + ": " + where + " has no <" + tag + ">");
     }
     String text = e.getTextContent().strip();
+    double v;
     try {
-      return Integer.parseInt(text);
-    } catch (NumberFormatException notInt) {
-      try {
-        double v = Double.parseDouble(text);
-        if (Double.isFinite(v)) {
-          return (int) Math.round(v);
-        }
-      } catch (NumberFormatException ignored) {
-        // reported below
-      }
-      throw new SscamException("annotation " + file + ": " + where + " <" + tag + "> is '" + text + "', not a number");
+      v = Double.parseDouble(text);
+    } catch (NumberFormatException notANumber) {
+      throw new SscamException("annotation " + file + ": " + where + " <" + tag + "> is '" + shorten(text)
+          + "', not a number");
     }
+    if (!(Math.abs(v) <= MAX_COORDINATE) || text.endsWith("d") || text.endsWith("D") || text.endsWith("f")
+        || text.endsWith("F")) {
+      throw new SscamException("annotation " + file + ": " + where + " <" + tag + "> is '" + shorten(text)
+          + "', not a pixel coordinate");
+    }
+    return (int) Math.round(v);
+  }
+
+  /** Coordinates beyond this (in absolute value) are refused: no image is a billion pixels wide. */
+  private static final double MAX_COORDINATE = 1e9;
+
+  private static String shorten(String text) {
+    String one = text.replaceAll("\\s+", " ");
+    return one.length() <= 40 ? one : one.substring(0, 40) + "…";
   }
 
   private static final ErrorHandler SILENT = new ErrorHandler() {

@@ -1,5 +1,6 @@
 package dev.sscam.evaluation;
 
+import dev.sscam.SscamException;
 import dev.sscam.data.DatasetItem;
 import dev.sscam.image.ImageReader;
 import dev.sscam.image.Preprocessing;
@@ -90,6 +91,10 @@ public final class EvaluationFigure {
         Path map = dir.resolve(id + "." + m + ".npy");
         if (Files.exists(map)) {
           Npy.Array a = Npy.read(map);
+          if (a.shape().length != 2) {
+            throw new SscamException("saliency map " + map + " has shape " + java.util.Arrays.toString(a.shape())
+                + "; a map is 2-D (height, width)");
+          }
           cells.add(Overlay.blend(picture, a.data(), a.shape()[1], a.shape()[0], Overlay.DEFAULT_ALPHA));
         } else {
           cells.add(blank(picture.getWidth(), picture.getHeight()));

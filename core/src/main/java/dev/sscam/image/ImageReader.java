@@ -33,15 +33,35 @@ import javax.imageio.stream.ImageInputStream;
  *       samples), not an ICC transform.
  * </ul>
  *
- * EXIF orientation is not applied (neither PIL's {@code Image.open} nor torchvision applies it).
- * GIF and other multi-image files yield their first image. Every failure is an {@link
- * SscamException} with a one-line message naming the file.
+ * EXIF orientation is not applied (neither PIL's {@code Image.open} nor torchvision applies it):
+ * the stored pixel grid is used as is, so a phone photo tagged "rotate 90°" is read lying on its
+ * side, exactly as the model saw it in training. GIF and other multi-image files yield their first
+ * image.
+ *
+ * <p>Limits: an image whose header declares more than {@link #MAX_PIXELS} pixels is refused before
+ * any pixel memory is allocated (a decompression bomb: a few kilobytes can declare 100,000 ×
+ * 100,000). Every failure is an {@link SscamException} with a one-line message naming the file.
  */
 public final class ImageReader {
+  /**
+   * The largest image read, in pixels: PIL's {@code Image.MAX_IMAGE_PIXELS} (89,478,485, about
+   * 9459 × 9459), the size at which torchvision's loader starts warning of a decompression bomb.
+   * Decoding it takes about 1 GB of heap.
+   */
+  public static final long MAX_PIXELS = 89_478_485L;
+
   private ImageReader() {}
 
   /** Reads {@code file} as TYPE_INT_RGB, converted as described on the class. */
   public static BufferedImage read(Path file) {
+    return read(file, MAX_PIXELS);
+  }
+
+  /**
+   * Reads {@code file} as TYPE_INT_RGB, refusing images whose header declares more than {@code
+   * maxPixels} pixels (the fuzz tests use a small limit to keep each try fast).
+   */
+  static BufferedImage read(Path file, long maxPixels) {
     if (!Files.exists(file)) {
       throw new SscamException("Image file not found: " + file);
     }
@@ -59,14 +79,14 @@ public final class ImageReader {
       if (in == null) {
         throw new SscamException("Cannot open image file: " + file);
       }
-      Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
+      Iterator<javax.imageio.ImageReader> readers = readersFor(in);
       if (!readers.hasNext()) {
         throw new SscamException(
             "Not an image in a supported format (JPEG, PNG, BMP, GIF): " + file);
       }
       javax.imageio.ImageReader reader = readers.next();
       try {
-        return decode(reader, in, file);
+        return decode(reader, in, file, maxPixels);
       } finally {
         reader.dispose();
       }
@@ -75,7 +95,17 @@ public final class ImageReader {
     }
   }
 
-  private static BufferedImage decode(javax.imageio.ImageReader reader, ImageInputStream in, Path file) {
+  /** The readers whose format sniffing accepts the stream; a sniffer that throws is no match. */
+  private static Iterator<javax.imageio.ImageReader> readersFor(ImageInputStream in) {
+    try {
+      return ImageIO.getImageReaders(in);
+    } catch (RuntimeException e) {
+      return java.util.Collections.emptyIterator();
+    }
+  }
+
+  private static BufferedImage decode(
+      javax.imageio.ImageReader reader, ImageInputStream in, Path file, long maxPixels) {
     String format = formatName(reader);
     List<String> warnings = new ArrayList<>();
     reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
@@ -83,6 +113,7 @@ public final class ImageReader {
     Raster raster;
     ColorModel colorModel;
     try {
+      refuseBombs(reader, file, format, maxPixels);
       JpegLayout jpeg = format.equals("jpeg") ? JpegLayout.of(file) : null;
       if (jpeg != null && jpeg.components() == 4) {
         // CMYK / YCCK: take the stored samples, not the reader's ICC-managed RGB (PIL ignores
@@ -94,6 +125,8 @@ public final class ImageReader {
         raster = decoded.getRaster();
         colorModel = decoded.getColorModel();
       }
+    } catch (SscamException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new SscamException(
@@ -114,6 +147,26 @@ public final class ImageReader {
       return fromCmyk(raster, file);
     }
     return toRgb(raster, colorModel, file);
+  }
+
+  /**
+   * Reads only the header's size and refuses zero-sized images and those over {@code maxPixels},
+   * before the decoder allocates the raster.
+   */
+  private static void refuseBombs(
+      javax.imageio.ImageReader reader, Path file, String format, long maxPixels)
+      throws IOException {
+    long w = reader.getWidth(0);
+    long h = reader.getHeight(0);
+    if (w <= 0 || h <= 0) {
+      throw new SscamException(format.toUpperCase(Locale.ROOT) + " image " + file
+          + " declares an empty size (" + w + "x" + h + ")");
+    }
+    if (w * h > maxPixels) {
+      throw new SscamException(format.toUpperCase(Locale.ROOT) + " image " + file + " declares "
+          + w + "x" + h + " pixels, over the limit of " + maxPixels
+          + " (a decompression bomb or a corrupt header)");
+    }
   }
 
   private static String formatName(javax.imageio.ImageReader reader) {

@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
  * final newline so the data starts at a multiple of 64 bytes, then the raw C-order data.
  *
  * <p>Reads float32 and float64 ({@code <f4 >f4 <f8 >f8}) in C order into a {@code float[]};
- * writes float32 little-endian, version 1.0, atomically.
+ * writes float32 little-endian, version 1.0, atomically. A file is refused, with an {@link
+ * SscamException} naming it, when its dtype or order is another, when its header is not exactly
+ * the dict-plus-padding its length field declares, when its data is shorter or longer than the
+ * shape needs, or when the shape holds more than 2^31−1 values.
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -87,6 +90,7 @@ public final class Npy {
     }
     String header = new String(bytes, headerStart, headerLen,
         major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    checkHeaderLength(header, headerLen, name);
     String descr = group(DESCR, header, "descr", name);
     boolean fortran = group(FORTRAN, header, "fortran_order", name).equals("True");
     int[] shape = parseShape(group(SHAPE, header, "shape", name), name);
@@ -107,12 +111,22 @@ public final class Npy {
     long count = 1;
     for (int d : shape) {
       count *= d;
+      if (count > Integer.MAX_VALUE) {
+        throw new SscamException("The .npy shape " + Arrays.toString(shape)
+            + " holds more than 2^31 values, too many to read: " + name);
+      }
     }
     int dataStart = headerStart + headerLen;
     long need = count * width;
-    if (count > Integer.MAX_VALUE || bytes.length - dataStart < need) {
+    long have = bytes.length - dataStart;
+    if (have < need) {
       throw new SscamException("Truncated .npy data: " + name + " holds "
-          + (bytes.length - dataStart) + " bytes, shape " + Arrays.toString(shape) + " needs " + need);
+          + have + " bytes, shape " + Arrays.toString(shape) + " needs " + need);
+    }
+    if (have > need) {
+      // numpy.save never leaves bytes after the data: the header length or the shape is wrong.
+      throw new SscamException("The .npy file " + name + " holds " + have + " bytes of data but its"
+          + " header (shape " + Arrays.toString(shape) + ", " + descr + ") accounts for " + need);
     }
     ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) need).slice().order(order);
     float[] values = new float[(int) count];
@@ -124,6 +138,21 @@ public final class Npy {
       }
     }
     return new Array(shape, values);
+  }
+
+  /**
+   * The header is exactly one Python dict literal, padded with spaces and ended by a newline
+   * (NEP 1). A header length that cuts the dict short or reaches into the data is caught here
+   * instead of being read as a shifted array.
+   */
+  private static void checkHeaderLength(String header, int headerLen, String name) {
+    int close = header.lastIndexOf('}');
+    boolean framed = header.startsWith("{") && header.endsWith("\n") && close > 0
+        && header.substring(close + 1, header.length() - 1).isBlank();
+    if (!framed) {
+      throw new SscamException("The .npy header of " + name + " is not the " + headerLen
+          + " bytes its length field declares (no dict ending in '}' and a newline there)");
+    }
   }
 
   private static String group(Pattern p, String header, String key, String name) {

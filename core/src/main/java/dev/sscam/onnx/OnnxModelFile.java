@@ -30,8 +30,10 @@ import java.util.Set;
  * <p>PyTorch's current exporter writes weights to a side file ({@code model.onnx.data}); ONNX Runtime
  * only finds such files when it loads the model from its own path. sscam edits graphs (extra
  * outputs, gradient heads) and loads them from bytes, so the external data is read here once and
- * inlined. Errors a user can meet (missing file, not ONNX, truncated, missing external data) are
- * {@link SscamException}s naming the file.
+ * inlined. Errors a user can meet (missing file, not ONNX, truncated, missing or truncated external
+ * data, external data outside the model's folder, an opset outside 9–21, a dangling or cyclic graph,
+ * absurd declared sizes: see {@link GraphIntegrity}) are {@link SscamException}s naming the file,
+ * raised before ONNX Runtime sees the model.
  */
 public final class OnnxModelFile {
   private final Path path;
@@ -69,7 +71,8 @@ public final class OnnxModelFile {
       throw new SscamException("not an ONNX model (no graph found): " + path);
     }
     Set<Path> externalFiles = new LinkedHashSet<>();
-    proto = inlineExternalData(proto, path.toAbsolutePath().getParent(), externalFiles);
+    proto = inlineExternalData(proto, path, externalFiles);
+    GraphIntegrity.check(proto, path);
     for (Path external : externalFiles) {
       try (InputStream in = new DigestInputStream(Files.newInputStream(external), digest)) {
         in.transferTo(java.io.OutputStream.nullOutputStream());
@@ -111,7 +114,7 @@ public final class OnnxModelFile {
         .orElse(0);
   }
 
-  private static ModelProto inlineExternalData(ModelProto proto, Path dir, Set<Path> used) {
+  private static ModelProto inlineExternalData(ModelProto proto, Path model, Set<Path> used) {
     GraphProto graph = proto.getGraph();
     boolean any = graph.getInitializerList().stream()
         .anyMatch(t -> t.getDataLocation() == TensorProto.DataLocation.EXTERNAL);
@@ -125,7 +128,7 @@ public final class OnnxModelFile {
     for (int i = 0; i < g.getInitializerCount(); i++) {
       TensorProto t = g.getInitializer(i);
       if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-        g.setInitializer(i, inline(t, dir, used));
+        g.setInitializer(i, inline(t, model, used));
       }
     }
     for (int i = 0; i < g.getNodeCount(); i++) {
@@ -137,7 +140,7 @@ public final class OnnxModelFile {
           if (nb == null) {
             nb = n.toBuilder();
           }
-          nb.setAttribute(a, n.getAttribute(a).toBuilder().setT(inline(n.getAttribute(a).getT(), dir, used)));
+          nb.setAttribute(a, n.getAttribute(a).toBuilder().setT(inline(n.getAttribute(a).getT(), model, used)));
         }
       }
       if (nb != null) {
@@ -147,37 +150,31 @@ public final class OnnxModelFile {
     return proto.toBuilder().setGraph(g).build();
   }
 
-  private static TensorProto inline(TensorProto t, Path dir, Set<Path> used) {
+  private static TensorProto inline(TensorProto t, Path model, Set<Path> used) {
     String location = null;
     long offset = 0;
     long length = -1;
     for (StringStringEntryProto e : t.getExternalDataList()) {
       switch (e.getKey()) {
         case "location" -> location = e.getValue();
-        case "offset" -> offset = Long.parseLong(e.getValue());
-        case "length" -> length = Long.parseLong(e.getValue());
+        case "offset" -> offset = externalNumber(e, t, model);
+        case "length" -> length = externalNumber(e, t, model);
         default -> { }
       }
     }
-    if (location == null) {
-      throw new SscamException("tensor " + t.getName() + " is stored externally but names no file");
+    if (location == null || location.isEmpty()) {
+      throw new SscamException("model " + model + ": tensor '" + t.getName() + "' is stored externally but names no file");
     }
-    Path file = dir.resolve(location).normalize();
-    if (!file.startsWith(dir)) {
-      throw new SscamException("external data path escapes the model's folder: " + location);
-    }
-    if (!Files.isRegularFile(file)) {
-      throw new SscamException("missing external data file " + file + " (needed by tensor " + t.getName() + ")");
-    }
+    Path file = externalFile(location, t, model);
     used.add(file);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (length < 0) {
         length = size - offset;
       }
-      if (offset < 0 || offset + length > size || length > Integer.MAX_VALUE) {
-        throw new SscamException("external data file " + file + " is truncated: tensor " + t.getName()
-            + " needs bytes " + offset + ".." + (offset + length) + " of " + size);
+      if (offset > size || length < 0 || offset + length > size || length > Integer.MAX_VALUE) {
+        throw new SscamException("external data file " + file + " is truncated: tensor '" + t.getName()
+            + "' of model " + model + " needs bytes " + offset + ".." + (offset + length) + " of " + size);
       }
       ByteBuffer buf = ByteBuffer.allocate((int) length);
       while (buf.hasRemaining()) {
@@ -193,6 +190,51 @@ public final class OnnxModelFile {
           .build();
     } catch (IOException e) {
       throw new SscamException("cannot read external data " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The external data file {@code location} names, which must lie inside the model's folder (after
+   * resolving {@code ..} and symbolic links): a model must not make sscam read other files.
+   */
+  private static Path externalFile(String location, TensorProto t, Path model) {
+    Path dir = model.toAbsolutePath().getParent();
+    Path file;
+    try {
+      file = dir.resolve(location).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new SscamException("model " + model + ": tensor '" + t.getName() + "' names external data '"
+          + location + "', which is not a valid file name");
+    }
+    if (!file.startsWith(dir)) {
+      throw new SscamException("model " + model + ": tensor '" + t.getName() + "' names external data '"
+          + location + "' outside the model's folder; refused");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new SscamException("missing external data file " + file + " (needed by tensor '" + t.getName()
+          + "' of model " + model + ")");
+    }
+    try {
+      if (!file.toRealPath().startsWith(dir.toRealPath())) {
+        throw new SscamException("model " + model + ": external data '" + location
+            + "' links outside the model's folder; refused");
+      }
+    } catch (IOException e) {
+      throw new SscamException("cannot read external data " + file + ": " + e.getMessage(), e);
+    }
+    return file;
+  }
+
+  private static long externalNumber(StringStringEntryProto e, TensorProto t, Path model) {
+    try {
+      long v = Long.parseLong(e.getValue().strip());
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException notANumber) {
+      throw new SscamException("model " + model + ": tensor '" + t.getName() + "' has external data "
+          + e.getKey() + " '" + e.getValue() + "', not a byte count");
     }
   }
 

@@ -239,4 +239,59 @@ class IlsvrcValidationTest {
     assertThat(b.boxes()).containsExactly(new BoundingBox("n0", 0, new PixelBox(1, 1, 10, 6)));
     assertThat(b.width()).isEqualTo(12);
   }
+
+  @Test
+  void boxesPartlyOutsideAreClippedEntirelyOutsideRefused() throws IOException {
+    IlsvrcValidation ds = standardWithLabels();
+    Path b = root.resolve("val/annotations/b.xml");
+    // negative and past-the-edge coordinates are clipped to the 12x8 image
+    write(b, xml(12, 8, "n0 -5 -1 30 6"));
+    assertThat(ds.item(1).boxes()).containsExactly(new BoundingBox("n0", 0, new PixelBox(0, 0, 11, 6)));
+    write(b, xml(12, 8, "n0 12 0 20 6"));
+    assertThatThrownBy(() -> ds.item(1))
+        .isInstanceOf(SscamException.class)
+        .hasMessage("annotation " + b + ": object 1 (x 12..20, y 0..6) lies entirely outside the 12x8 image");
+    write(b, xml(12, 8, "n0 -9 -9 -1 -1"));
+    assertThatThrownBy(() -> ds.item(1)).hasMessageContaining("lies entirely outside");
+    write(b, xml(12, 8, "n0 1 1 10 6", "n0 7 5 3 6"));
+    assertThatThrownBy(() -> ds.item(1))
+        .hasMessage("annotation " + b + ": object 2 has min after max (x 7..3, y 5..6)");
+    write(b, xml(12, 8, "n0 1 1 1e12 6"));
+    assertThatThrownBy(() -> ds.item(1))
+        .hasMessage("annotation " + b + ": object 1 <xmax> is '1e12', not a pixel coordinate");
+    write(b, xml(12, 8, "n0 1 1 NaN 6"));
+    assertThatThrownBy(() -> ds.item(1)).hasMessageContaining("<xmax> is 'NaN', not a pixel coordinate");
+  }
+
+  @Test
+  void aLabelNotInTheSynsetListIsRefused() throws IOException {
+    IlsvrcValidation ds = standardWithLabels();
+    Path b = root.resolve("val/annotations/b.xml");
+    write(b, xml(12, 8, "n0 1 1 10 6", "n99999 2 2 3 3"));
+    assertThatThrownBy(() -> ds.item(1))
+        .isInstanceOf(SscamException.class)
+        .hasMessage("annotation " + b + ": object 2 is labelled 'n99999', which is not in LOC_synset_mapping.txt");
+  }
+
+  @Test
+  void billionLaughsIsRefusedWithoutExpanding() throws IOException {
+    IlsvrcValidation ds = standardWithLabels();
+    StringBuilder dtd = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE annotation [<!ENTITY l0 \"lol\">");
+    for (int i = 1; i < 10; i++) {
+      dtd.append("<!ENTITY l").append(i).append(" \"").append(("&l" + (i - 1) + ";").repeat(10)).append("\">");
+    }
+    Path b = root.resolve("val/annotations/b.xml");
+    write(b, dtd + "]><annotation><object><name>&l9;</name></object></annotation>");
+    assertThatThrownBy(() -> ds.item(1))
+        .isInstanceOf(SscamException.class)
+        .hasMessage("annotation " + b + " has a DOCTYPE, which is refused (DTDs and external entities are not"
+            + " allowed in annotations)");
+  }
+
+  /** {@link #standardLayout} with the ground truth a → 2, b → 0, c → 1, opened. */
+  private IlsvrcValidation standardWithLabels() throws IOException {
+    standardLayout();
+    write(root.resolve("val/ground_truth.txt"), "2\n0\n1\n");
+    return IlsvrcValidation.open(root);
+  }
 }

@@ -126,32 +126,6 @@ class ImageReaderTest {
   }
 
   @Test
-  void gifGivesFirstFrame() throws IOException {
-    // 16x16: the JDK's GIF writer mis-encodes 2x2 frames.
-    BufferedImage first = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_INDEXED, palette());
-    BufferedImage second = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_INDEXED, palette());
-    int[] ones = new int[256];
-    int[] twos = new int[256];
-    Arrays.fill(ones, 1);
-    Arrays.fill(twos, 2);
-    first.getRaster().setSamples(0, 0, 16, 16, 0, ones);
-    second.getRaster().setSamples(0, 0, 16, 16, 0, twos);
-    Path p = dir.resolve("anim.gif");
-    ImageWriter w = ImageIO.getImageWritersByFormatName("gif").next();
-    try (ImageOutputStream out = ImageIO.createImageOutputStream(p.toFile())) {
-      w.setOutput(out);
-      w.prepareWriteSequence(null);
-      w.writeToSequence(new IIOImage(first, null, null), null);
-      w.writeToSequence(new IIOImage(second, null, null), null);
-      w.endWriteSequence();
-    } finally {
-      w.dispose();
-    }
-    BufferedImage out = ImageReader.read(p);
-    assertThat(at(out, 1, 1)).isEqualTo(rgb(0, 128, 0));
-  }
-
-  @Test
   void bmpIsRead() throws IOException {
     BufferedImage bgr = new BufferedImage(2, 2, BufferedImage.TYPE_3BYTE_BGR);
     bgr.setRGB(0, 0, 0x0A141E);
@@ -324,5 +298,66 @@ class ImageReaderTest {
     assertThatThrownBy(() -> ImageReader.read(half))
         .isInstanceOf(SscamException.class)
         .hasMessageContaining("half.png");
+  }
+
+  @Test
+  void decompressionBombIsRefusedBeforeDecoding() throws IOException {
+    Path bomb = dev.sscam.testing.HostileFiles.pngDeclaring(dir, "bomb.png", 100_000, 100_000);
+    assertThat(Files.size(bomb)).isLessThan(1000);
+    assertThatThrownBy(() -> ImageReader.read(bomb))
+        .isInstanceOf(SscamException.class)
+        .hasMessage("PNG image " + bomb + " declares 100000x100000 pixels, over the limit of 89478485"
+            + " (a decompression bomb or a corrupt header)");
+    // just under the limit the header passes (the missing pixel data is then the error)
+    Path big = dev.sscam.testing.HostileFiles.pngDeclaring(dir, "big.png", 9000, 9000);
+    assertThatThrownBy(() -> ImageReader.read(big, 1_000_000)).hasMessageContaining("over the limit of 1000000");
+  }
+
+  @Test
+  void onePixelImageIsReadAndPreprocessed() throws IOException {
+    BufferedImage one = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+    one.setRGB(0, 0, rgb(255, 0, 51));
+    BufferedImage out = ImageReader.read(writePng(one, "one.png"));
+    float[] x = Preprocessing.imagenet().apply(out);
+    // a constant image stays constant under bilinear resizing: every pixel is (255, 0, 51)
+    assertThat(x[0]).isEqualTo((1f - 0.485f) / 0.229f);
+    assertThat(x[224 * 224 + 1000]).isEqualTo((0f - 0.456f) / 0.224f);
+    assertThat(x[2 * 224 * 224 + 50175]).isEqualTo((0.2f - 0.406f) / 0.225f);
+  }
+
+  @Test
+  void paletteWithTransparencyDropsAlpha() throws IOException {
+    BufferedImage out = ImageReader.read(dev.sscam.testing.HostileFiles.paletteWithTransparency(dir, "pa.png"));
+    // PIL's convert('RGB') on mode P ignores tRNS: the palette colours, never composited
+    assertThat(new int[] {at(out, 0, 0), at(out, 1, 0), at(out, 2, 1)})
+        .containsExactly(rgb(0, 0, 0), rgb(255, 0, 0), rgb(10, 20, 30));
+  }
+
+  @Test
+  void gifGivesFirstFrame() throws IOException {
+    BufferedImage out = ImageReader.read(dev.sscam.testing.HostileFiles.animatedGif(dir, "anim2.gif"));
+    assertThat(at(out, 8, 8)).isEqualTo(rgb(255, 0, 0));
+  }
+
+  @Test
+  void exifRotationIsIgnoredAsTorchvisionDoes() throws IOException {
+    Path p = dev.sscam.testing.HostileFiles.exifRotatedJpeg(dir, "rotated.jpg");
+    assertThat(new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.ISO_8859_1)).contains("Exif");
+    BufferedImage out = ImageReader.read(p);
+    // orientation 6 would display it 20 wide and 40 high with red on top; stored: 40x20, red left
+    assertThat(out.getWidth()).isEqualTo(40);
+    assertThat(out.getHeight()).isEqualTo(20);
+    int left = at(out, 5, 10);
+    int right = at(out, 35, 10);
+    assertThat(left >> 16).isGreaterThan(200);
+    assertThat(right & 0xFF).isGreaterThan(200);
+  }
+
+  @Test
+  void textNamedJpgIsNotAnImage() throws IOException {
+    Path p = dev.sscam.testing.HostileFiles.text(dir, "holiday.jpg");
+    assertThatThrownBy(() -> ImageReader.read(p))
+        .isInstanceOf(SscamException.class)
+        .hasMessage("Not an image in a supported format (JPEG, PNG, BMP, GIF): " + p);
   }
 }

@@ -134,4 +134,32 @@ class NpyTest {
         .isInstanceOf(SscamException.class)
         .hasMessageContaining("not found");
   }
+
+  @Test
+  void headerThatLiesAboutItsLengthIsRefused() {
+    String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }";
+    byte[] data = new byte[16];
+    assertThat(Npy.parse(dev.sscam.testing.HostileFiles.npyBytes(dict, data, 0), "ok.npy").shape()).containsExactly(4);
+    // 16 bytes short: the dict's padding is cut and its newline is never reached
+    assertThatThrownBy(() -> Npy.parse(dev.sscam.testing.HostileFiles.npyBytes(dict, data, -16), "short.npy"))
+        .isInstanceOf(SscamException.class)
+        .hasMessage("The .npy header of short.npy is not the 102 bytes its length field declares"
+            + " (no dict ending in '}' and a newline there)");
+    // 16 bytes long: the header would swallow the data
+    assertThatThrownBy(() -> Npy.parse(dev.sscam.testing.HostileFiles.npyBytes(dict, data, 16), "long.npy"))
+        .isInstanceOf(SscamException.class)
+        .hasMessageContaining("not the 134 bytes its length field declares");
+  }
+
+  @Test
+  void bytesAfterTheDataAndOverflowingShapesAreRefused() {
+    String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
+    assertThatThrownBy(() -> Npy.parse(dev.sscam.testing.HostileFiles.npyBytes(dict, new byte[12], 0), "extra.npy"))
+        .isInstanceOf(SscamException.class)
+        .hasMessage("The .npy file extra.npy holds 12 bytes of data but its header (shape [2], <f4) accounts for 8");
+    String huge = "{'descr': '<f4', 'fortran_order': False, 'shape': (2147483647, 2147483647, 2147483647, 4), }";
+    assertThatThrownBy(() -> Npy.parse(dev.sscam.testing.HostileFiles.npyBytes(huge, new byte[4], 0), "huge.npy"))
+        .isInstanceOf(SscamException.class)
+        .hasMessageContaining("more than 2^31 values");
+  }
 }
