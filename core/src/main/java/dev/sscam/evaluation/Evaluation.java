@@ -65,6 +65,29 @@ public final class Evaluation {
   }
 
   /**
+   * The configuration a run of {@code s} records and a rerun must agree with.
+   *
+   * @param modelSha256 the model file's SHA-256
+   * @param dataset how the dataset is named in {@code config.json} (its absolute folder, or its URI)
+   * @param items the seeded subset
+   */
+  public static EvaluationConfig config(Settings s, String modelSha256, String dataset, List<DatasetItem> items) {
+    return new EvaluationConfig(modelSha256, s.methods().stream().map(CamMethod::id).toList(), s.images(), s.seed(),
+        s.samples(), s.sigma(), s.step(), dataset, EvaluationConfig.hashOf(items.stream().map(DatasetItem::id).toList()),
+        s.preset());
+  }
+
+  /**
+   * The per-image evaluator of {@code s} on {@code model} (no figure recorded): whoever runs a pair
+   * with it, here or on another machine, gets the same figures.
+   */
+  public static ImageEvaluation imageEvaluation(OnnxClassifier model, Settings s) {
+    CamOptions options = CamOptions.builder().preset(s.preset()).samples(s.samples()).sigma(s.sigma()).seed(s.seed())
+        .batchSize(model.batchSize()).build();
+    return new ImageEvaluation(model, options, new DeletionInsertion(s.step(), model.batchSize(), new GaussianBlur()));
+  }
+
+  /**
    * Runs (or resumes) the evaluation.
    *
    * @return the number of pairs computed in this call
@@ -72,13 +95,8 @@ public final class Evaluation {
   public static int run(OnnxClassifier model, Settings s, Consumer<String> note, EvaluationRun.Listener listener) {
     Dataset dataset = openDataset(s.data(), note);
     List<DatasetItem> items = dataset.randomSubset(s.images(), s.seed());
-    EvaluationConfig config = new EvaluationConfig(model.file().sha256(),
-        s.methods().stream().map(CamMethod::id).toList(), s.images(), s.seed(), s.samples(), s.sigma(), s.step(),
-        s.data().toAbsolutePath().normalize().toString(), EvaluationConfig.hashOf(items.stream().map(DatasetItem::id).toList()), s.preset());
-    CamOptions options = CamOptions.builder().preset(s.preset()).samples(s.samples()).sigma(s.sigma()).seed(s.seed())
-        .batchSize(model.batchSize()).build();
-    ImageEvaluation evaluation = new ImageEvaluation(model, options,
-        new DeletionInsertion(s.step(), model.batchSize(), new GaussianBlur()))
+    EvaluationConfig config = config(s, model.file().sha256(), s.data().toAbsolutePath().normalize().toString(), items);
+    ImageEvaluation evaluation = imageEvaluation(model, s)
         .recordFigure(new EvaluationFigure(s.out(), items.stream().limit(EvaluationFigure.DEFAULT_IMAGES)
             .map(DatasetItem::id).toList()));
     try (ResultsLog log = ResultsLog.open(s.out(), config)) {
