@@ -70,4 +70,30 @@ class ResultsLogTest {
     assertThat(tail).startsWith("{\"image\":\"b\"").endsWith("}\n").doesNotContain("\"la\n");
     assertThat(ResultsLog.read(file)).hasSize(3);
   }
+
+  @Test
+  void skipLinesAreWrittenOnceAndReadBesideResults() throws Exception {
+    try (ResultsLog log = ResultsLog.open(dir, config(10, 2))) {
+      log.append(result("a", "grad-cam", 0.5, 0.25));
+      log.append(new SkippedItem("b", "cannot read b.JPEG:\n  not an image"));
+      log.append(new SkippedItem("b", "again"));
+      assertThat(log.isSkipped("b")).isTrue();
+      assertThat(log.isSkipped("a")).isFalse();
+    }
+    Path file = dir.resolve(ResultsLog.FILE);
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(1)).isEqualTo("{\"image\":\"b\",\"skipped\":\"cannot read b.JPEG: not an image\"}");
+    // A skip line written by another run (or by hand) for the same image is still one skip.
+    Files.writeString(file, "{\"skipped\":\"later\",\"image\":\"b\"}\n", StandardOpenOption.APPEND);
+    ResultsLog.Contents all = ResultsLog.readAll(file);
+    assertThat(all.results()).extracting(ImageResult::image).containsExactly("a");
+    assertThat(all.skipped()).containsExactly(new SkippedItem("b", "cannot read b.JPEG: not an image"));
+    assertThat(ResultsLog.read(file)).hasSize(1);
+    try (ResultsLog log = ResultsLog.open(dir, config(10, 2))) {
+      assertThat(log.isSkipped("b")).isTrue();
+      assertThat(log.skipped()).hasSize(1);
+      assertThat(log.results()).hasSize(1);
+    }
+  }
 }
