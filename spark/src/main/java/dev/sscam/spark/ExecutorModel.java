@@ -57,17 +57,36 @@ final class ExecutorModel {
    * cache folder named by URI and hash (so a changed remote model is fetched anew).
    */
   static Path local(JobSettings s, Configuration conf) {
-    if (HadoopStorage.isLocal(s.model())) {
-      return Path.of(s.model());
+    return HadoopStorage.isLocal(s.model()) ? Path.of(s.model())
+        : fetch(s.model(), HadoopStorage.cacheFor(URI.create(s.model() + "#" + s.modelSha256())), conf);
+  }
+
+  /**
+   * The model file for the driver, which reads its hash and card: itself for {@code file:}, else
+   * fetched anew.
+   */
+  static Path local(URI model, Configuration conf) {
+    if (HadoopStorage.isLocal(model)) {
+      return Path.of(model);
     }
-    Path dir = HadoopStorage.cacheFor(URI.create(s.model() + "#" + s.modelSha256()));
-    Path file = dir.resolve(new org.apache.hadoop.fs.Path(s.model()).getName());
-    if (!Files.exists(file) && !HadoopStorage.fetch(s.model(), file, conf)) {
-      throw new SscamException(s.model() + " does not exist");
+    Path dir = HadoopStorage.cacheFor(URI.create(model + "#driver"));
+    try {
+      HadoopStorage.deleteTree(dir);
+    } catch (java.io.IOException e) {
+      throw new SscamException("cannot clear " + dir + ": " + e.getMessage());
+    }
+    return fetch(model, dir, conf);
+  }
+
+  /** Fetches the model and its card (if there is one) into {@code dir}, unless already there. */
+  private static Path fetch(URI model, Path dir, Configuration conf) {
+    Path file = dir.resolve(new org.apache.hadoop.fs.Path(model).getName());
+    if (!Files.exists(file) && !HadoopStorage.fetch(model, file, conf)) {
+      throw new SscamException(model + " does not exist");
     }
     Path card = ModelCard.cardPath(file);
     if (!Files.exists(card)) {
-      HadoopStorage.fetch(cardUri(s.model()), card, conf); // optional: without it, ImageNet defaults
+      HadoopStorage.fetch(cardUri(model), card, conf); // optional: without it, ImageNet defaults
     }
     return file;
   }

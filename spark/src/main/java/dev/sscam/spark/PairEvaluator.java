@@ -59,7 +59,6 @@ final class PairEvaluator extends AbstractFunction2<TaskContext, Iterator<ImageP
   }
 
   private PairOutcome evaluate(OnnxClassifier model, Evaluation.Settings s, ImagePair pair) {
-    DatasetItem item = pair.item(hadoop.value().value());
     ImageEvaluation evaluation = Evaluation.imageEvaluation(model, s);
     Path figureDir = null;
     try {
@@ -68,9 +67,16 @@ final class PairEvaluator extends AbstractFunction2<TaskContext, Iterator<ImageP
         figureDir = Files.createTempDirectory("sscam-figure");
         evaluation.recordFigure(new EvaluationFigure(figureDir, List.of(pair.id())));
       }
-      float[] x = model.card().preprocessing().apply(item.image());
-      ImageResult r = evaluation.evaluate(item, x, Methods.byId(pair.method()), Progress.NONE);
-      return new PairOutcome(r, figureDir == null ? Map.of() : readAll(figureDir.resolve(EvaluationFigure.DIR)));
+      ImageResult r;
+      try {
+        DatasetItem item = pair.item(hadoop.value().value());
+        float[] x = model.card().preprocessing().apply(item.image());
+        r = evaluation.evaluate(item, x, Methods.byId(pair.method()), Progress.NONE);
+      } catch (SscamException e) {
+        // A bad image (unreadable, broken, no usable output) is recorded and skipped, as sscam evaluate does.
+        return PairOutcome.skipped(pair, e.getMessage());
+      }
+      return PairOutcome.computed(pair, r, figureDir == null ? Map.of() : readAll(figureDir.resolve(EvaluationFigure.DIR)));
     } catch (IOException e) {
       throw new SscamException("cannot keep the figure map of " + pair.id() + ": " + e.getMessage());
     } finally {
