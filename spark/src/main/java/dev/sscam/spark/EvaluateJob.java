@@ -1,9 +1,7 @@
 package dev.sscam.spark;
 
 import dev.sscam.SscamException;
-import dev.sscam.cam.Methods;
-import dev.sscam.metrics.DeletionInsertion;
-import java.util.List;
+import dev.sscam.cli.EvaluationOptions;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -11,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,40 +33,11 @@ public final class EvaluateJob implements Callable<Integer> {
   /** Spark conf key of the test-only fault hook: comma-separated {@code IMAGE/METHOD} pairs. */
   static final String FAIL_FIRST_ATTEMPT = "spark.sscam.test.failFirstAttempt";
 
-  @Option(names = "--data", paramLabel = "URI", required = true,
-      description = "Dataset: ILSVRC validation layout (images + XML annotations) or a plain image folder.")
-  String data;
+  @Mixin EvaluationOptions evaluation;
 
   @Option(names = {"-m", "--model"}, paramLabel = "URI", required = true,
       description = "ONNX classifier (its card NAME.json beside it is read if present).")
   String model;
-
-  @Option(names = "--methods", paramLabel = "METHOD", split = ",", defaultValue = "all",
-      description = "Methods (default: ${DEFAULT-VALUE} = the paper's six).")
-  List<String> methods;
-
-  @Option(names = "--images", paramLabel = "M", defaultValue = "2000", description = "Images in the random subset (default: ${DEFAULT-VALUE}).")
-  int images;
-
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Subset and noise seed (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = {"-N", "--samples"}, paramLabel = "N", defaultValue = "10", description = "SS-CAM noisy samples (default: ${DEFAULT-VALUE}).")
-  int samples;
-
-  @Option(names = "--sigma", paramLabel = "S", defaultValue = "2", description = "SS-CAM noise σ (default: ${DEFAULT-VALUE}).")
-  double sigma;
-
-  @Option(names = "--step", paramLabel = "P", defaultValue = "" + DeletionInsertion.DEFAULT_STEP,
-      description = "Deletion/insertion pixels per step (default: ${DEFAULT-VALUE}).")
-  int step;
-
-  @Option(names = {"-o", "--out"}, paramLabel = "URI", defaultValue = "sscam-eval", description = "Output folder (default: ${DEFAULT-VALUE}).")
-  String out;
-
-  @Option(names = "--preset", paramLabel = "paper|torchcam", defaultValue = "paper",
-      description = "CAM options: paper (probability scores, raw weights) or torchcam (logit, softmax). Default: ${DEFAULT-VALUE}.")
-  String preset;
 
   @Option(names = {"-b", "--batch-size"}, paramLabel = "B", defaultValue = "16",
       description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
@@ -99,14 +69,10 @@ public final class EvaluateJob implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (images < 1) {
-      throw new SscamException("--images must be >= 1, got " + images);
-    }
-    if (step < 1) {
-      throw new SscamException("--step must be >= 1, got " + step);
-    }
-    SparkEvaluation.Job job = new SparkEvaluation.Job(HadoopStorage.uri(data), HadoopStorage.uri(model),
-        HadoopStorage.uri(out), Methods.parse(methods), images, seed, samples, sigma, step, preset, batchSize, Set.of());
+    evaluation.validate();
+    SparkEvaluation.Job job = new SparkEvaluation.Job(HadoopStorage.uri(evaluation.data()), HadoopStorage.uri(model),
+        HadoopStorage.uri(evaluation.out()), evaluation.methods(), evaluation.images(), evaluation.seed(),
+        evaluation.samples(), evaluation.sigma(), evaluation.step(), evaluation.preset(), batchSize, Set.of());
     SparkSession.Builder builder = SparkSession.builder().appName("sscam evaluate");
     if (master != null) {
       builder.master(master);
