@@ -1,11 +1,10 @@
 package dev.sscam.cli;
 
 import dev.sscam.cam.CamOptions;
-import dev.sscam.cam.ChannelWeighting;
-import dev.sscam.cam.Score;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The CAM method options, as command-line flags (defaults from PAPER.md). */
+/** The CAM method options, as command-line flags (defaults from PAPER.md: the authors preset). */
 final class CamOptionsMixin {
   @Option(names = {"-N", "--samples"}, paramLabel = "N", description = "SS-CAM noisy samples per channel (default: 35).")
   Integer samples;
@@ -28,22 +27,16 @@ final class CamOptionsMixin {
   @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the noise (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--preset", paramLabel = "paper|torchcam",
-      description = "paper (probability scores, raw weights, s(U(A))) or torchcam (logit, softmax, U(s(A))). Default: paper.")
-  String preset;
-
-  @Option(names = "--score", paramLabel = "probability|logit", description = "Class score s_c (overrides the preset).")
-  String score;
-
-  @Option(names = "--channel-weights", paramLabel = "raw|softmax", description = "Score-CAM/SS-CAM channel weights: raw C_k or softmax over k (overrides the preset; gradient methods always use raw weights).")
-  String channelWeights;
+  @Mixin ReadingOptions reading;
 
   /** The options, validated, at {@code batchSize}. */
   CamOptions build(int batchSize) {
-    CamOptions.Builder b = CamOptions.builder();
-    if (preset != null) {
-      b.preset(preset);
-    }
+    return build(batchSize, reading.preset());
+  }
+
+  /** The options under {@code preset} instead of {@code --preset}, other flags as given. */
+  CamOptions build(int batchSize, dev.sscam.cam.Preset preset) {
+    CamOptions.Builder b = reading.applyTo(CamOptions.builder(), preset);
     if (samples != null) {
       b.samples(samples);
     }
@@ -55,12 +48,6 @@ final class CamOptionsMixin {
     }
     if (smoothSigma != null) {
       b.smoothSigma(smoothSigma);
-    }
-    if (score != null) {
-      b.score(Score.parse(score));
-    }
-    if (channelWeights != null) {
-      b.channelWeighting(ChannelWeighting.parse(channelWeights));
     }
     if (targetClass != null) {
       if (targetClass < 0) {

@@ -46,7 +46,8 @@ final class EvaluateCommand implements Callable<Integer> {
     int computed;
     try (OnnxClassifier m = model.open()) {
       computed = Evaluation.run(m, new Evaluation.Settings(data, chosen, evaluation.images(),
-          evaluation.seed(), evaluation.samples(), evaluation.sigma(), evaluation.step(), out, evaluation.preset()),
+          evaluation.seed(), evaluation.samples(), evaluation.sigma(), evaluation.step(), out, evaluation.preset(),
+          evaluation.reading()),
           note -> stderr.println("sscam: note: " + note), (done, total, r) -> {
             if (r != null) {
               record(r, sums, n);

@@ -3,8 +3,11 @@ package dev.sscam.cli;
 import dev.sscam.SscamException;
 import dev.sscam.cam.CamMethod;
 import dev.sscam.cam.Methods;
+import dev.sscam.cam.Preset;
+import dev.sscam.cam.Reading;
 import dev.sscam.metrics.DeletionInsertion;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,9 +43,7 @@ public final class EvaluationOptions {
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "sscam-eval", description = "Output folder (default: ${DEFAULT-VALUE}).")
   String out;
 
-  @Option(names = "--preset", paramLabel = "paper|torchcam", defaultValue = "paper",
-      description = "CAM options: paper (probability scores, raw weights) or torchcam (logit, softmax). Default: ${DEFAULT-VALUE}.")
-  String preset;
+  @Mixin ReadingOptions reading;
 
   /** Refuses values no evaluation can run with, naming the option. */
   public void validate() {
@@ -94,8 +95,13 @@ public final class EvaluationOptions {
     return step;
   }
 
-  /** {@code --preset}. */
-  public String preset() {
-    return preset;
+  /** {@code --preset}, or the default. */
+  public Preset preset() {
+    return reading.preset();
+  }
+
+  /** The preset's reading with the command line's overrides applied. */
+  public Reading reading() {
+    return reading.reading();
   }
 }

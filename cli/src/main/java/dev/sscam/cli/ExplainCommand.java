@@ -82,7 +82,7 @@ final class ExplainCommand implements Callable<Integer> {
           SaliencyMap s = ProgressBar.explain(explainer, x, method, options, stem + " " + method.id(), quiet);
           List<String> files = new ArrayList<>();
           Path png = out.resolve(stem + "." + method.id() + ".png");
-          Pictures.writeOverlay(inputs.picture(i, m.card()), s, method.title(), png);
+          Pictures.writeOverlay(inputs.picture(i, m.card()), s, Pictures.methodTitle(method, options), png);
           files.add(png.toString());
           if (npy) {
             Path camFile = out.resolve(stem + "." + method.id() + ".cam.npy");
@@ -111,7 +111,7 @@ final class ExplainCommand implements Callable<Integer> {
           } else {
             stdout.printf("%s  %-18s class %d (%s) p=%.3f  %d passes  %.1fs  -> %s%s%n", stem, method.id(),
                 s.classIndex(), s.label(), s.probability(), s.provenance().forwardPasses(), s.provenance().seconds(),
-                png, s.allZero() ? "  [map is zero everywhere: no positive channel weight; try --preset torchcam or a smaller --sigma]" : "");
+                png, s.allZero() ? "  [map is zero everywhere: no positive channel weight; under --preset equations try a smaller --sigma, or the default preset authors]" : "");
           }
           stdout.flush();
         }

@@ -1,5 +1,7 @@
 package dev.sscam.cli;
 
+import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.CamOptions;
 import dev.sscam.cam.SaliencyMap;
 import dev.sscam.render.Overlay;
 import dev.sscam.render.PngWriter;
@@ -13,6 +15,19 @@ final class Pictures {
   /** The overlay title: {@code Sandal p=0.87 — SS-CAM (2)}. */
   static String title(SaliencyMap s, String methodTitle) {
     return String.format("%s p=%.2f — %s%s", s.label(), s.probability(), methodTitle, s.allZero() ? " (zero map)" : "");
+  }
+
+  /**
+   * A method's title with, for score-based methods, the reading it ran under: {@code SS-CAM (2)
+   * [authors]}, {@code [authors+baseline]} when options override the preset. Gradient methods are the
+   * same under every reading, so their title names none.
+   */
+  static String methodTitle(CamMethod method, CamOptions options) {
+    if (!method.weighsByScores()) {
+      return method.title();
+    }
+    String overrides = options.overrides().isEmpty() ? "" : "+" + String.join("+", options.overrides());
+    return method.title() + " [" + options.preset().id() + overrides + "]";
   }
 
   /** The image with E overlaid (jet), titled. */

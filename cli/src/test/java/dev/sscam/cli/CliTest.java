@@ -151,6 +151,36 @@ class CliTest {
   }
 
   @Test
+  void compareShowsOneMethodUnderSeveralPresetsSideBySide() throws Exception {
+    Path png = dir.resolve("presets.png");
+    Run r = sscam("compare", exampleImage().toString(), "--methods", "score-cam", "--presets", "authors,equations,torchcam",
+        "-q", "-o", png.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    java.awt.image.BufferedImage grid = ImageIO.read(png.toFile());
+    // The input and three columns: one per preset.
+    assertThat(grid.getWidth()).isGreaterThanOrEqualTo(4 * 224).isLessThan(5 * 224);
+    Run bad = sscam("compare", exampleImage().toString(), "--methods", "score-cam", "--presets", "authors,pytorch", "-q",
+        "-o", dir.resolve("bad.png").toString());
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains("unknown preset 'pytorch'");
+  }
+
+  @Test
+  void provenanceNamesThePresetEveryOptionAndTheOverrides() throws Exception {
+    Path out = dir.resolve("out");
+    Run r = sscam("explain", exampleImage().toString(), "--method", "score-cam", "--baseline", "subtract", "--json", "-q",
+        "-o", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode options = new ObjectMapper().readTree(r.out().trim()).get("options");
+    assertThat(options.get("preset").asText()).isEqualTo("authors");
+    assertThat(options.get("baseline").asText()).isEqualTo("subtract");
+    assertThat(options.get("overrides").asText()).isEqualTo("baseline");
+    for (String option : dev.sscam.cam.Reading.OPTIONS) {
+      assertThat(options.has(option)).as(option).isTrue();
+    }
+  }
+
+  @Test
   void aZeroMapIsReportedAndDrawnNotNaN() throws Exception {
     // Activations are ReLU(0·x) = 0: every method's map is zero everywhere.
     OnnxGraphBuilder b = new OnnxGraphBuilder("zero").opset(13);

@@ -118,6 +118,11 @@ public final class CamContext {
     }
   }
 
+  /** Writes the raw upsampled activation {@code U(A_k)} (H×W) into {@code dst}. */
+  public void upsampled(int k, float[] dst) {
+    upsample().apply(activations, k * featureSize(), dst);
+  }
+
   /** The feature-to-input upsampler {@code U}. */
   public synchronized BilinearUpsample upsample() {
     if (upsample == null) {
@@ -148,6 +153,14 @@ public final class CamContext {
     int[] classes = new int[n];
     java.util.Arrays.fill(classes, classIndex);
     return model.gradients(inputs, n, layer, classes);
+  }
+
+  /**
+   * What score weights subtract: {@code s_c(X_b)} under {@code baseline=subtract}, 0 (and no forward
+   * pass) under {@code baseline=none}.
+   */
+  public double subtractedBaseline() {
+    return options.reading().baseline() == Baseline.SUBTRACT ? baselineScore() : 0;
   }
 
   /** A scorer of masked inputs at the options' batch size. */

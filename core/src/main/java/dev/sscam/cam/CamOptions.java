@@ -5,16 +5,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Every option of the CAM methods, with PAPER.md's defaults. Build with {@link #builder()}; {@link
+ * Every option of the CAM methods, with PAPER.md's defaults (the {@code authors} preset). Build with {@link #builder()}; {@link
  * Builder#build()} rejects invalid values instead of clamping them.
  *
  * @param samples SS-CAM's {@code N}, noisy samples per channel (default 35, the paper's for pictures)
  * @param sigma SS-CAM's noise standard deviation {@code σ} (default 2)
  * @param smoothSamples Smooth Grad-CAM++'s {@code n} (default 4)
  * @param smoothSigma Smooth Grad-CAM++'s {@code σ_s} (default 0.3)
- * @param score how {@code s_c} reads the logits (default probability)
- * @param channelWeighting raw {@code α_k} or their softmax (default raw)
- * @param maskOrder {@code s(U(A_k))} (paper, default) or {@code U(s(A_k))} (torchcam)
+ * @param preset the preset the reading started from (default {@link Preset#AUTHORS})
+ * @param reading every choice where readings of the score-based methods disagree: the preset's,
+ *     with any option overridden ({@link Reading})
  * @param targetClass class to explain, or -1 for the model's top-1
  * @param layer target layer id, or null for the model's default
  * @param batchSize images per forward pass
@@ -25,20 +25,19 @@ public record CamOptions(
     double sigma,
     int smoothSamples,
     double smoothSigma,
-    Score score,
-    ChannelWeighting channelWeighting,
-    MaskOrder maskOrder,
+    Preset preset,
+    Reading reading,
     int targetClass,
     String layer,
     int batchSize,
     long seed) {
 
-  /** The paper's defaults. */
+  /** The defaults: the {@code authors} preset, N = 35, σ = 2. */
   public static CamOptions defaults() {
     return builder().build();
   }
 
-  /** A builder at the paper's defaults. */
+  /** A builder at the defaults. */
   public static Builder builder() {
     return new Builder();
   }
@@ -50,9 +49,8 @@ public record CamOptions(
     b.sigma = sigma;
     b.smoothSamples = smoothSamples;
     b.smoothSigma = smoothSigma;
-    b.score = score;
-    b.channelWeighting = channelWeighting;
-    b.maskOrder = maskOrder;
+    b.preset = preset;
+    b.reading = reading;
     b.targetClass = targetClass;
     b.layer = layer;
     b.batchSize = batchSize;
@@ -60,19 +58,44 @@ public record CamOptions(
     return b;
   }
 
-  /** The options as ordered name → value pairs, for provenance. */
+  /** {@code s_c}: the reading's score. */
+  public Score score() {
+    return reading.score();
+  }
+
+  /** The reading's channel weighting (score-based methods only). */
+  public ChannelWeighting channelWeighting() {
+    return reading.channelWeights();
+  }
+
+  /** The reading's mask order. */
+  public MaskOrder maskOrder() {
+    return reading.maskOrder();
+  }
+
+  /** The reading options set differently from the preset's, in {@link Reading#OPTIONS} order. */
+  public java.util.List<String> overrides() {
+    return reading.differences(preset.reading());
+  }
+
+  /**
+   * The options as ordered name → value pairs (names as on the command line), for provenance: the
+   * preset, every reading option, and {@code overrides} naming those that differ from the preset.
+   */
   public Map<String, Object> asMap() {
     Map<String, Object> m = new LinkedHashMap<>();
+    m.put("preset", preset.id());
+    m.putAll(reading.asMap());
+    if (!overrides().isEmpty()) {
+      m.put("overrides", String.join(",", overrides()));
+    }
     m.put("samples", samples);
     m.put("sigma", sigma);
-    m.put("smooth_samples", smoothSamples);
-    m.put("smooth_sigma", smoothSigma);
-    m.put("score", score.name().toLowerCase(java.util.Locale.ROOT));
-    m.put("channel_weights", channelWeighting.name().toLowerCase(java.util.Locale.ROOT));
-    m.put("mask_order", maskOrder == MaskOrder.UPSAMPLE_THEN_NORMALISE ? "s(U(A))" : "U(s(A))");
+    m.put("smooth-samples", smoothSamples);
+    m.put("smooth-sigma", smoothSigma);
     m.put("class", targetClass < 0 ? "top-1" : targetClass);
     m.put("layer", layer == null ? "default" : layer);
-    m.put("batch_size", batchSize);
+    m.put("batch-size", batchSize);
     m.put("seed", seed);
     return m;
   }
@@ -83,9 +106,8 @@ public record CamOptions(
     private double sigma = 2.0;
     private int smoothSamples = 4;
     private double smoothSigma = 0.3;
-    private Score score = Score.PROBABILITY;
-    private ChannelWeighting channelWeighting = ChannelWeighting.RAW;
-    private MaskOrder maskOrder = MaskOrder.UPSAMPLE_THEN_NORMALISE;
+    private Preset preset = Preset.DEFAULT;
+    private Reading reading = Preset.DEFAULT.reading();
     private int targetClass = -1;
     private String layer;
     private int batchSize = 16;
@@ -93,29 +115,31 @@ public record CamOptions(
 
     private Builder() {}
 
-    /** The paper's reading: probability scores, raw weights, {@code s(U(A_k))}. */
-    public Builder presetPaper() {
-      score = Score.PROBABILITY;
-      channelWeighting = ChannelWeighting.RAW;
-      maskOrder = MaskOrder.UPSAMPLE_THEN_NORMALISE;
+    /**
+     * Starts from {@code p}: sets every reading option to the preset's. Call before overriding
+     * single options ({@link #score}, {@link #option}...).
+     */
+    public Builder preset(Preset p) {
+      preset = p;
+      reading = p.reading();
       return this;
     }
 
-    /** torchcam's reading: logit scores, softmax channel weights, {@code U(s(A_k))}. */
-    public Builder presetTorchcam() {
-      score = Score.LOGIT;
-      channelWeighting = ChannelWeighting.SOFTMAX;
-      maskOrder = MaskOrder.NORMALISE_THEN_UPSAMPLE;
-      return this;
-    }
-
-    /** Applies preset {@code paper} or {@code torchcam}. */
+    /** Applies the preset named {@code authors}, {@code equations} or {@code torchcam} ({@code paper} = equations). */
     public Builder preset(String name) {
-      return switch (name.toLowerCase(java.util.Locale.ROOT)) {
-        case "paper" -> presetPaper();
-        case "torchcam" -> presetTorchcam();
-        default -> throw new SscamException("unknown preset '" + name + "' (expected paper or torchcam)");
-      };
+      return preset(Preset.parse(name));
+    }
+
+    /** Sets the whole reading (the preset stays, for provenance: options that differ are overrides). */
+    public Builder reading(Reading r) {
+      reading = r;
+      return this;
+    }
+
+    /** Overrides one reading option by its command-line name ({@code baseline}, {@code sum-at}...). */
+    public Builder option(String name, String value) {
+      reading = reading.with(name, value);
+      return this;
     }
 
     public Builder samples(int v) {
@@ -138,18 +162,24 @@ public record CamOptions(
       return this;
     }
 
+    /** Overrides the score {@code s_c}. */
     public Builder score(Score v) {
-      score = v;
+      reading = new Reading(v, reading.baseline(), reading.noiseScale(), reading.ssCam1Mask(),
+          reading.channelWeights(), reading.maskOrder(), reading.sumAt());
       return this;
     }
 
+    /** Overrides the channel weighting. */
     public Builder channelWeighting(ChannelWeighting v) {
-      channelWeighting = v;
+      reading = new Reading(reading.score(), reading.baseline(), reading.noiseScale(), reading.ssCam1Mask(), v,
+          reading.maskOrder(), reading.sumAt());
       return this;
     }
 
+    /** Overrides the mask order. */
     public Builder maskOrder(MaskOrder v) {
-      maskOrder = v;
+      reading = new Reading(reading.score(), reading.baseline(), reading.noiseScale(), reading.ssCam1Mask(),
+          reading.channelWeights(), v, reading.sumAt());
       return this;
     }
 
@@ -194,7 +224,7 @@ public record CamOptions(
       if (targetClass < -1) {
         throw new SscamException("class index must be >= 0, got " + targetClass);
       }
-      return new CamOptions(samples, sigma, smoothSamples, smoothSigma, score, channelWeighting, maskOrder,
+      return new CamOptions(samples, sigma, smoothSamples, smoothSigma, preset, reading,
           targetClass, layer, batchSize, seed);
     }
   }

@@ -7,9 +7,12 @@ import dev.sscam.model.OnnxClassifier;
 import dev.sscam.model.TargetLayer;
 
 /**
- * Turns a method's channel weights into maps: {@code L = ReLU(Σ_k α_k A_k)} (with {@code α}, or
- * {@code softmax(α)} for score weights under {@code channel-weights=softmax}), {@code cam = s(L)} at feature resolution and {@code E = s(U(L))} at input
- * resolution (PAPER.md). One explainer serves every method and image of a model.
+ * Turns a method's channel weights into maps (PAPER.md): {@code L = ReLU(Σ_k α_k A_k)} (with {@code
+ * α}, or {@code softmax(α)} for score weights under {@code channel-weights=softmax}), {@code cam =
+ * s(L)} at feature resolution, and the explanation map at input resolution: {@code E = s(U(L))}, or,
+ * for score weights under {@code sum-at=input} (the authors' code), {@code E = s(ReLU(Σ_k α_k U(A_k)))}
+ * (the ReLU after upsampling; {@code U} is linear, so the sum is {@code U(Σ_k α_k A_k)}). Gradient
+ * methods and CAM use neither option. One explainer serves every method and image of a model.
  */
 public final class Explainer {
   private final OnnxClassifier model;
@@ -38,9 +41,12 @@ public final class Explainer {
     CamContext ctx = new CamContext(model, layer, input, act.values(), logits, c, options, progress);
     ChannelWeights weights = method.weights(ctx);
     ChannelWeighting weighting = method.weighsByScores() ? options.channelWeighting() : ChannelWeighting.RAW;
-    float[] l = weightedSum(ctx, weighted(weights.alpha(), weighting));
-    boolean allZero = MinMax.isConstant(l, 0, l.length);
-    float[] e = ctx.upsample().apply(l);
+    SumAt sumAt = method.weighsByScores() ? options.reading().sumAt() : SumAt.FEATURE;
+    float[] sum = weightedSum(ctx, weighted(weights.alpha(), weighting));
+    float[] e = ctx.upsample().apply(sumAt == SumAt.INPUT ? sum : relu(sum.clone()));
+    relu(e);
+    boolean allZero = MinMax.isConstant(e, 0, e.length);
+    float[] l = relu(sum);
     MinMax.normaliseInPlace(e);
     MinMax.normaliseInPlace(l);
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -74,7 +80,15 @@ public final class Explainer {
     return weighting == ChannelWeighting.RAW ? alpha : Score.softmax(alpha);
   }
 
-  /** {@code ReLU(Σ_k α_k A_k)} at feature resolution, accumulated in double. */
+  /** {@code max(0, x)} in place. */
+  static float[] relu(float[] x) {
+    for (int i = 0; i < x.length; i++) {
+      x[i] = Math.max(0f, x[i]);
+    }
+    return x;
+  }
+
+  /** {@code Σ_k α_k A_k} at feature resolution (no ReLU yet), accumulated in double. */
   static float[] weightedSum(CamContext ctx, float[] alpha) {
     int size = ctx.featureSize();
     double[] acc = new double[size];
@@ -91,7 +105,7 @@ public final class Explainer {
     }
     float[] l = new float[size];
     for (int p = 0; p < size; p++) {
-      l[p] = (float) Math.max(0, acc[p]);
+      l[p] = (float) acc[p];
     }
     return l;
   }

@@ -1,10 +1,11 @@
 package dev.sscam.cam;
 
 /**
- * Score-CAM: {@code α_k = C_k = s_c(X0 ∘ H_k) − s_c(X_b)}, {@code H_k = s(U(A_k))} (PAPER.md).
+ * Score-CAM (PAPER.md): {@code α_k = C_k = s_c(X0 ∘ H_k) − s_c(X_b)}, {@code H_k = s(U(A_k))}; under
+ * {@code baseline=none} (the authors' code) {@code α_k = s_c(X0 ∘ H_k)}.
  *
- * <p>A constant channel has {@code H_k = 0}, so {@code X0 ∘ H_k = X_b} and {@code C_k = 0} without a
- * forward pass.
+ * <p>A constant channel has {@code H_k = 0}, so {@code X0 ∘ H_k = X_b}: {@code C_k = 0} without a
+ * forward pass (the authors' code skips it too, with {@code α_k = 0}).
  */
 public final class ScoreCam implements CamMethod {
   @Override
@@ -32,7 +33,7 @@ public final class ScoreCam implements CamMethod {
       ctx.mask(active[index], mask);
       MaskedInputs.multiply(x0, mask, pixels, dst, off);
     }, ctx.classIndex(), ctx.options().score(), ctx.progress());
-    double baseline = ctx.baselineScore();
+    double baseline = ctx.subtractedBaseline();
     float[] alpha = new float[ctx.channels()];
     for (int i = 0; i < active.length; i++) {
       alpha[active[i]] = (float) (scores[i] - baseline);

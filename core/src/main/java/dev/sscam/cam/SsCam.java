@@ -3,18 +3,23 @@ package dev.sscam.cam;
 import java.util.SplittableRandom;
 
 /**
- * SS-CAM, Smoothed Score-CAM (PAPER.md):
+ * SS-CAM, Smoothed Score-CAM (PAPER.md). With {@code b = s_c(X_b)} under {@code baseline=subtract}
+ * and 0 under {@code none}, and {@code std(x)} the noise scale ({@code σ}, or {@code (σ / (max x −
+ * min x))²} under {@code noise-scale=range-squared}):
  *
  * <ul>
- *   <li>(1) {@link Smoothing#MASK}: {@code α_k = (1/N) Σ_i [s_c(X0 ∘ (H_k + ε_i)) − s_c(X_b)]},
- *       {@code ε_i ~ N(0, σ²)} of shape H×W, broadcast over colour channels;
- *   <li>(2) {@link Smoothing#INPUT}: {@code α_k = (1/N) Σ_i [s_c(X0 ∘ H_k + ε_i) − s_c(X_b)]},
- *       {@code ε_i ~ N(0, σ²)} of shape 3×H×W.
+ *   <li>(1) {@link Smoothing#MASK}: {@code α_k = (1/N) Σ_i [s_c(X0 ∘ (x + ε_i)) − b]}, {@code x = H_k}
+ *       ({@code ss-cam-1-mask=normalised}) or the raw {@code U(A_k)} ({@code raw}, the authors' code);
+ *       {@code ε_i} of shape H×W with std {@code std(x)}, broadcast over colour channels;
+ *   <li>(2) {@link Smoothing#INPUT}: {@code m = X0 ∘ H_k}, {@code α_k = (1/N) Σ_i [s_c(m + ε_i) − b]},
+ *       {@code ε_i} of shape 3×H×W with std {@code std(m)}.
  * </ul>
  *
- * <p>Channels that are zero everywhere add nothing to {@code L} and get no forward pass. Each
- * {@code ε_i} of channel {@code k} is drawn from its own generator seeded by {@code (seed, k, i)}, so
- * the map is the same bit for bit whatever the batch size or thread count.
+ * <p>Skipped channels get {@code α_k = 0} and no forward pass: with absolute noise those zero
+ * everywhere (they add nothing to {@code L} whatever their weight); with range-scaled noise every
+ * constant one (its scale is undefined; the authors' code skips them). Each {@code ε_i} of channel
+ * {@code k} is drawn from its own generator seeded by {@code (seed, k, i)}, so the map is the same bit
+ * for bit whatever the batch size or thread count.
  */
 public final class SsCam implements CamMethod {
   private final Smoothing smoothing;
@@ -41,39 +46,14 @@ public final class SsCam implements CamMethod {
 
   @Override
   public ChannelWeights weights(CamContext ctx) {
-    int[] active = ActiveChannels.nonZero(ctx);
+    Reading reading = ctx.options().reading();
+    int[] active = reading.noiseScale() == NoiseScale.ABSOLUTE ? ActiveChannels.nonZero(ctx)
+        : ActiveChannels.nonConstant(ctx);
     int n = ctx.options().samples();
-    double sigma = ctx.options().sigma();
-    long seed = ctx.options().seed();
-    int pixels = ctx.inputPixels();
-    float[] x0 = ctx.input();
-    float[] mask = new float[pixels];
-    int[] maskOf = {-1};
-    double[] scores = ctx.scoring().scores(active.length * n, (index, dst, off) -> {
-      int k = active[index / n];
-      int i = index % n;
-      if (maskOf[0] != k) {
-        ctx.mask(k, mask);
-        maskOf[0] = k;
-      }
-      SplittableRandom noise = new SplittableRandom(NoiseSeed.of(seed, k, i));
-      if (smoothing == Smoothing.MASK) {
-        for (int p = 0; p < pixels; p++) {
-          float m = mask[p] + (float) (sigma * noise.nextGaussian());
-          dst[off + p] = x0[p] * m;
-          dst[off + pixels + p] = x0[pixels + p] * m;
-          dst[off + 2 * pixels + p] = x0[2 * pixels + p] * m;
-        }
-      } else {
-        for (int ch = 0; ch < 3; ch++) {
-          int base = ch * pixels;
-          for (int p = 0; p < pixels; p++) {
-            dst[off + base + p] = x0[base + p] * mask[p] + (float) (sigma * noise.nextGaussian());
-          }
-        }
-      }
-    }, ctx.classIndex(), ctx.options().score(), ctx.progress());
-    double baseline = ctx.baselineScore();
+    NoisyInputs inputs = new NoisyInputs(ctx, smoothing, active, n);
+    double[] scores = ctx.scoring().scores(active.length * n, inputs::build, ctx.classIndex(),
+        ctx.options().score(), ctx.progress());
+    double baseline = ctx.subtractedBaseline();
     float[] alpha = new float[ctx.channels()];
     for (int a = 0; a < active.length; a++) {
       // Running mean: N equal terms give exactly that term (σ = 0 reproduces Score-CAM bit for bit).
@@ -84,5 +64,80 @@ public final class SsCam implements CamMethod {
       alpha[active[a]] = (float) mean;
     }
     return new ChannelWeights(alpha, (long) active.length * n + 1L);
+  }
+
+  /**
+   * Builds SS-CAM's noisy input {@code index = a·N + i} (channel {@code active[a]}, sample {@code i}).
+   * Called in index order from one thread, so the channel's base tensor and noise std are computed once.
+   */
+  static final class NoisyInputs {
+    private final CamContext ctx;
+    private final Smoothing smoothing;
+    private final int[] active;
+    private final int n;
+    private final int pixels;
+    private final float[] x0;
+    private final float[] base;
+    private int baseOf = -1;
+    private double std;
+
+    NoisyInputs(CamContext ctx, Smoothing smoothing, int[] active, int n) {
+      this.ctx = ctx;
+      this.smoothing = smoothing;
+      this.active = active;
+      this.n = n;
+      this.pixels = ctx.inputPixels();
+      this.x0 = ctx.input();
+      this.base = new float[smoothing == Smoothing.MASK ? pixels : 3 * pixels];
+    }
+
+    void build(int index, float[] dst, int off) {
+      int k = active[index / n];
+      int i = index % n;
+      if (baseOf != k) {
+        prepare(k);
+        baseOf = k;
+      }
+      SplittableRandom noise = new SplittableRandom(NoiseSeed.of(ctx.options().seed(), k, i));
+      if (smoothing == Smoothing.MASK) {
+        for (int p = 0; p < pixels; p++) {
+          float m = base[p] + (float) (std * noise.nextGaussian());
+          dst[off + p] = x0[p] * m;
+          dst[off + pixels + p] = x0[pixels + p] * m;
+          dst[off + 2 * pixels + p] = x0[2 * pixels + p] * m;
+        }
+      } else {
+        for (int q = 0; q < 3 * pixels; q++) {
+          dst[off + q] = base[q] + (float) (std * noise.nextGaussian());
+        }
+      }
+    }
+
+    /** The tensor noise is added to for channel {@code k}, and the noise std for it. */
+    private void prepare(int k) {
+      Reading reading = ctx.options().reading();
+      if (smoothing == Smoothing.MASK) {
+        if (reading.ssCam1Mask() == SsCam1Mask.RAW) {
+          ctx.upsampled(k, base);
+        } else {
+          ctx.mask(k, base);
+        }
+      } else {
+        float[] mask = new float[pixels];
+        ctx.mask(k, mask);
+        MaskedInputs.multiply(x0, mask, pixels, base, 0);
+      }
+      std = reading.noiseScale().std(ctx.options().sigma(), range(base));
+    }
+
+    private static double range(float[] x) {
+      float min = Float.POSITIVE_INFINITY;
+      float max = Float.NEGATIVE_INFINITY;
+      for (float v : x) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+      return (double) max - min;
+    }
   }
 }

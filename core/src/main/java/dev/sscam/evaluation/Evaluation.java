@@ -3,6 +3,8 @@ package dev.sscam.evaluation;
 import dev.sscam.SscamException;
 import dev.sscam.cam.CamMethod;
 import dev.sscam.cam.CamOptions;
+import dev.sscam.cam.Preset;
+import dev.sscam.cam.Reading;
 import dev.sscam.data.Dataset;
 import dev.sscam.data.DatasetItem;
 import dev.sscam.data.IlsvrcValidation;
@@ -31,10 +33,24 @@ public final class Evaluation {
    * @param sigma SS-CAM σ
    * @param step deletion/insertion pixels per step
    * @param out the output folder (config.json, results.jsonl)
-   * @param preset CAM options preset, {@code paper} or {@code torchcam}
+   * @param preset CAM options preset
+   * @param reading the reading options in force: the preset's, with any overrides
    */
   public record Settings(Path data, List<CamMethod> methods, int images, long seed, int samples, double sigma,
-      int step, Path out, String preset) {}
+      int step, Path out, Preset preset, Reading reading) {
+
+    /** Settings under {@code preset}'s reading, named as on the command line ({@code authors}...). */
+    public Settings(Path data, List<CamMethod> methods, int images, long seed, int samples, double sigma, int step,
+        Path out, String preset) {
+      this(data, methods, images, seed, samples, sigma, step, out, Preset.parse(preset), Preset.parse(preset).reading());
+    }
+
+    /** The CAM options of these settings at {@code batchSize}. */
+    public CamOptions camOptions(int batchSize) {
+      return CamOptions.builder().preset(preset).reading(reading).samples(samples).sigma(sigma).seed(seed)
+          .batchSize(batchSize).build();
+    }
+  }
 
   private Evaluation() {}
 
@@ -74,7 +90,7 @@ public final class Evaluation {
   public static EvaluationConfig config(Settings s, String modelSha256, String dataset, List<DatasetItem> items) {
     return new EvaluationConfig(modelSha256, s.methods().stream().map(CamMethod::id).toList(), s.images(), s.seed(),
         s.samples(), s.sigma(), s.step(), dataset, EvaluationConfig.hashOf(items.stream().map(DatasetItem::id).toList()),
-        s.preset());
+        s.preset().id(), s.reading().asMap());
   }
 
   /**
@@ -82,9 +98,8 @@ public final class Evaluation {
    * with it, here or on another machine, gets the same figures.
    */
   public static ImageEvaluation imageEvaluation(OnnxClassifier model, Settings s) {
-    CamOptions options = CamOptions.builder().preset(s.preset()).samples(s.samples()).sigma(s.sigma()).seed(s.seed())
-        .batchSize(model.batchSize()).build();
-    return new ImageEvaluation(model, options, new DeletionInsertion(s.step(), model.batchSize(), new GaussianBlur()));
+    return new ImageEvaluation(model, s.camOptions(model.batchSize()),
+        new DeletionInsertion(s.step(), model.batchSize(), new GaussianBlur()));
   }
 
   /**

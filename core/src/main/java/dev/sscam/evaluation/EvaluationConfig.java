@@ -9,7 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import dev.sscam.cam.Preset;
+import dev.sscam.cam.Reading;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -27,8 +32,10 @@ import java.util.Objects;
  * @param step deletion/insertion pixels per step
  * @param dataset the dataset folder, absolute and normalised
  * @param imageListHash SHA-256 of the chosen image ids joined by newlines
- * @param preset the CAM options' preset ({@code paper} or {@code torchcam}); absent in older files
- *     means {@code paper}
+ * @param preset the CAM options' preset ({@code authors}, {@code equations} or {@code torchcam});
+ *     absent in older files means {@code equations}, and {@code paper} (its old name) is read as such
+ * @param reading every reading option in force (option → value, as on the command line), the
+ *     preset's with any overrides; absent in older files means the preset's
  */
 public record EvaluationConfig(
     String modelSha256,
@@ -40,7 +47,8 @@ public record EvaluationConfig(
     int step,
     String dataset,
     String imageListHash,
-    String preset) {
+    String preset,
+    Map<String, String> reading) {
 
   /** The file name inside the output folder. */
   public static final String FILE = "config.json";
@@ -49,7 +57,16 @@ public record EvaluationConfig(
 
   public EvaluationConfig {
     methods = List.copyOf(methods);
-    preset = preset == null ? "paper" : preset;
+    Preset p = Preset.parse(preset == null ? "paper" : preset);
+    preset = p.id();
+    reading = Collections.unmodifiableMap(new LinkedHashMap<>(
+        reading == null ? p.reading().asMap() : p.reading().with(reading).asMap()));
+  }
+
+  /** A configuration whose reading is exactly {@code preset}'s. */
+  public EvaluationConfig(String modelSha256, List<String> methods, int images, long seed, int samples, double sigma,
+      int step, String dataset, String imageListHash, String preset) {
+    this(modelSha256, methods, images, seed, samples, sigma, step, dataset, imageListHash, preset, null);
   }
 
   /** SHA-256 (hex) of the ids joined by '\n': identifies the image list. */
@@ -88,6 +105,11 @@ public record EvaluationConfig(
     }
     if (!Objects.equals(preset, other.preset)) {
       out.add("preset");
+    }
+    for (String option : Reading.OPTIONS) {
+      if (!Objects.equals(reading.get(option), other.reading.get(option))) {
+        out.add(option);
+      }
     }
     return out;
   }

@@ -1,6 +1,8 @@
 package dev.sscam.evaluation;
 
 import dev.sscam.SscamException;
+import dev.sscam.cam.Preset;
+import dev.sscam.cam.Reading;
 import dev.sscam.metrics.Bootstrap;
 import dev.sscam.metrics.MetricSummary;
 import dev.sscam.metrics.PairedTest;
@@ -265,7 +267,23 @@ public final class EvaluationReport {
     return "model sha256: " + config.modelSha256() + "\nmethods: " + String.join(", ", config.methods())
         + "\nimages: " + config.images() + " (list sha256 " + config.imageListHash() + ")\nseed: " + config.seed()
         + "\nsamples: " + config.samples() + "\nsigma: " + config.sigma() + "\nstep: " + config.step()
-        + "\ndataset: " + config.dataset() + "\npreset: " + config.preset() + "\nversions: " + versions();
+        + "\ndataset: " + config.dataset() + "\npreset: " + config.preset() + readingNote() + "\nversions: " + versions();
+  }
+
+  /** The reading options in force, overrides of the preset marked (gradient methods use none of them). */
+  private String readingNote() {
+    Reading presetReading = Preset.parse(config.preset()).reading();
+    Map<String, String> theirs = presetReading.asMap();
+    StringBuilder sb = new StringBuilder(" (");
+    String sep = "";
+    for (Map.Entry<String, String> e : config.reading().entrySet()) {
+      sb.append(sep).append(e.getKey()).append('=').append(e.getValue());
+      if (!e.getValue().equals(theirs.get(e.getKey()))) {
+        sb.append(" [overridden]");
+      }
+      sep = ", ";
+    }
+    return sb.append("; score-based methods only)").toString();
   }
 
   /** The report as CSV: one row per method × metric with mean, CI and n. */

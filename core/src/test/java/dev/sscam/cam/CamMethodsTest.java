@@ -123,11 +123,12 @@ class CamMethodsTest {
     }
   }
 
+  /** Under the equations, SS-CAM (1) at σ = 0 masks with H_k like Score-CAM (under authors it masks with U(A_k)). */
   @Test
   void ssCamMaskSmoothingWithZeroSigmaIsScoreCamExactly() {
     try (OnnxClassifier m = TestModels.convGapLinear(null, 1f)) {
       float[] x = TestModels.image(5);
-      CamOptions o = CamOptions.builder().samples(3).sigma(0).build();
+      CamOptions o = CamOptions.builder().preset(Preset.EQUATIONS).samples(3).sigma(0).build();
       SaliencyMap score = new Explainer(m).explain(x, new ScoreCam(), o);
       SaliencyMap ss = new Explainer(m).explain(x, new SsCam(Smoothing.MASK), o);
       assertThat(ss.weights()).containsExactly(score.weights());
@@ -168,9 +169,11 @@ class CamMethodsTest {
     }
   }
 
+  /** Spread of two seeds' weights, under absolute noise of std 1 (the property is the sampling's, not a reading's). */
   private static double seedSpread(OnnxClassifier m, float[] x, String id, int n) {
-    float[] a = new Explainer(m).explain(x, Methods.byId(id), CamOptions.builder().samples(n).sigma(1).seed(1).batchSize(64).build()).weights();
-    float[] b = new Explainer(m).explain(x, Methods.byId(id), CamOptions.builder().samples(n).sigma(1).seed(2).batchSize(64).build()).weights();
+    CamOptions.Builder b0 = CamOptions.builder().preset(Preset.EQUATIONS).samples(n).sigma(1).batchSize(64);
+    float[] a = new Explainer(m).explain(x, Methods.byId(id), b0.seed(1).build()).weights();
+    float[] b = new Explainer(m).explain(x, Methods.byId(id), b0.seed(2).build()).weights();
     double d = 0;
     for (int k = 0; k < a.length; k++) {
       d += (a[k] - b[k]) * (a[k] - b[k]);

@@ -22,7 +22,7 @@ class DeterminismTest {
     for (int[] s : settings) {
       try (OnnxClassifier m = OnnxClassifier.open(model, s[0], s[1])) {
         float[] x = m.card().preprocessing().apply(image);
-        CamOptions o = CamOptions.builder().presetTorchcam().samples(1).sigma(2).seed(5).batchSize(s[0]).build();
+        CamOptions o = CamOptions.builder().preset(Preset.TORCHCAM).samples(1).sigma(2).seed(5).batchSize(s[0]).build();
         SaliencyMap map = new Explainer(m).explain(x, new SsCam(Smoothing.MASK), o);
         assertThat(map.allZero()).isFalse();
         if (first == null) {

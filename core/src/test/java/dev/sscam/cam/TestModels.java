@@ -44,6 +44,26 @@ final class TestModels {
     return OnnxClassifier.open(OnnxModelFile.of(b.build(), "conv_gap_linear.onnx"), null, 16, 1);
   }
 
+  /**
+   * As {@link #convGapLinear} without a region, but the 1×1 conv has stride 2: A is [4, 4, 4], so
+   * {@code U} really upsamples (4×4 → 8×8) and ReLU before and after it differ.
+   */
+  static OnnxClassifier convStride2GapLinear() {
+    OnnxGraphBuilder b = new OnnxGraphBuilder("conv_stride2_gap_linear").opset(13);
+    b.input("input", -1, 3, SIZE, SIZE);
+    b.initializer("conv.weight", convWeights(), K, 3, 1, 1);
+    b.initializer("fc.weight", fcWeights(), C, K);
+    b.initializer("fc.bias", new float[] {0.1f, -0.2f, 0.05f}, C);
+    b.node("Conv").name("/features/conv/Conv").inputs("input", "conv.weight").outputs("conv_out")
+        .attrInts("strides", 2, 2).add();
+    b.node("Relu").name("/features/relu/Relu").inputs("conv_out").outputs("features").add();
+    b.node("GlobalAveragePool").name("/avgpool/GlobalAveragePool").inputs("features").outputs("pooled").add();
+    b.node("Flatten").name("/Flatten").inputs("pooled").outputs("flat").add();
+    b.node("Gemm").name("/fc/Gemm").inputs("flat", "fc.weight", "fc.bias").outputs("logits").attrInt("transB", 1).add();
+    b.output("logits");
+    return OnnxClassifier.open(OnnxModelFile.of(b.build(), "conv_stride2_gap_linear.onnx"), null, 16, 1);
+  }
+
   static float[] convWeights() {
     return new float[] {
         0.9f, 0.1f, 0.2f,

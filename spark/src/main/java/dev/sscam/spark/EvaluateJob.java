@@ -72,7 +72,8 @@ public final class EvaluateJob implements Callable<Integer> {
     evaluation.validate();
     SparkEvaluation.Job job = new SparkEvaluation.Job(HadoopStorage.uri(evaluation.data()), HadoopStorage.uri(model),
         HadoopStorage.uri(evaluation.out()), evaluation.methods(), evaluation.images(), evaluation.seed(),
-        evaluation.samples(), evaluation.sigma(), evaluation.step(), evaluation.preset(), batchSize, Set.of());
+        evaluation.samples(), evaluation.sigma(), evaluation.step(), evaluation.preset(), evaluation.reading(), batchSize,
+        Set.of());
     SparkSession.Builder builder = SparkSession.builder().appName("sscam evaluate");
     if (master != null) {
       builder.master(master);
@@ -99,6 +100,6 @@ public final class EvaluateJob implements Callable<Integer> {
       keys.add(dev.sscam.evaluation.ImageResult.key(pair.substring(0, slash), pair.substring(slash + 1)));
     }
     return new SparkEvaluation.Job(j.data(), j.model(), j.out(), j.methods(), j.images(), j.seed(), j.samples(),
-        j.sigma(), j.step(), j.preset(), j.batchSize(), keys);
+        j.sigma(), j.step(), j.preset(), j.reading(), j.batchSize(), keys);
   }
 }

@@ -1,9 +1,12 @@
 package dev.sscam.spark;
 
+import dev.sscam.cam.Preset;
+import dev.sscam.cam.Reading;
 import dev.sscam.evaluation.Evaluation;
 import java.io.Serializable;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,19 +19,22 @@ import java.util.Set;
  * @param samples SS-CAM N
  * @param sigma SS-CAM σ
  * @param step deletion/insertion pixels per step
- * @param preset CAM options preset
+ * @param preset CAM options preset ({@link Preset#id()})
+ * @param reading the reading in force ({@link Reading#asMap()}: the preset's, with overrides)
  * @param failFirstAttempt test-only fault hook: the pairs (result keys) whose first task attempt
  *     computes its result and then fails, as a task lost after doing its work; empty in real runs
  */
 record JobSettings(URI model, String modelSha256, int batchSize, long seed, int samples, double sigma, int step,
-    String preset, Set<String> failFirstAttempt) implements Serializable {
+    String preset, Map<String, String> reading, Set<String> failFirstAttempt) implements Serializable {
 
   JobSettings {
+    reading = Map.copyOf(reading);
     failFirstAttempt = Set.copyOf(failFirstAttempt);
   }
 
   /** Core's settings for the per-image evaluator (folders are the driver's business). */
   Evaluation.Settings evaluation() {
-    return new Evaluation.Settings(null, List.of(), 1, seed, samples, sigma, step, null, preset);
+    Preset p = Preset.parse(preset);
+    return new Evaluation.Settings(null, List.of(), 1, seed, samples, sigma, step, null, p, p.reading().with(reading));
   }
 }

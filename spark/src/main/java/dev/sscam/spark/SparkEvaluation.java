@@ -1,6 +1,8 @@
 package dev.sscam.spark;
 
 import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.Preset;
+import dev.sscam.cam.Reading;
 import dev.sscam.data.Dataset;
 import dev.sscam.data.DatasetItem;
 import dev.sscam.evaluation.Evaluation;
@@ -57,7 +59,7 @@ final class SparkEvaluation {
    * @param failFirstAttempt test-only fault hook (result keys); empty in real runs
    */
   record Job(URI data, URI model, URI out, List<CamMethod> methods, int images, long seed, int samples, double sigma,
-      int step, String preset, int batchSize, Set<String> failFirstAttempt) {}
+      int step, Preset preset, Reading reading, int batchSize, Set<String> failFirstAttempt) {}
 
   private SparkEvaluation() {}
 
@@ -73,7 +75,7 @@ final class SparkEvaluation {
     List<DatasetItem> items = dataset.randomSubset(job.images(), job.seed());
     OutputFolder out = OutputFolder.open(job.out(), conf);
     Evaluation.Settings settings = new Evaluation.Settings(localData, job.methods(), job.images(), job.seed(),
-        job.samples(), job.sigma(), job.step(), out.local(), job.preset());
+        job.samples(), job.sigma(), job.step(), out.local(), job.preset(), job.reading());
 
     String sha256 = OnnxModelFile.load(ExecutorModel.local(job.model(), conf)).sha256();
     int computed = 0;
@@ -112,7 +114,7 @@ final class SparkEvaluation {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(jsc.hadoopConfiguration()));
     JobSettings settings = new JobSettings(job.model(), sha256, job.batchSize(), job.seed(), job.samples(), job.sigma(),
-        job.step(), job.preset(), job.failFirstAttempt());
+        job.step(), job.preset().id(), job.reading().asMap(), job.failFirstAttempt());
     // One pair per partition: Spark balances cheap and expensive methods across executors by itself.
     JavaRDD<ImagePair> rdd = jsc.parallelize(pairs, pairs.size());
     int[] computed = {0};

@@ -3,6 +3,7 @@ package dev.sscam.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sscam.cam.Methods;
+import dev.sscam.cam.Preset;
 import dev.sscam.evaluation.Evaluation;
 import dev.sscam.evaluation.EvaluationConfig;
 import dev.sscam.evaluation.EvaluationFigure;
@@ -33,7 +34,7 @@ class EvaluateJobTest {
   @TempDir Path tmp;
 
   static Evaluation.Settings coreSettings(Path data, Path out) {
-    return new Evaluation.Settings(data, Methods.parse(List.of(METHODS)), IMAGES, SEED, SAMPLES, 2, STEP, out, "paper");
+    return new Evaluation.Settings(data, Methods.parse(List.of(METHODS)), IMAGES, SEED, SAMPLES, 2, STEP, out, Preset.DEFAULT.id());
   }
 
   static String[] jobArgs(String master, Path data, Path out) {

@@ -3,6 +3,7 @@ package dev.sscam.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sscam.cam.Methods;
+import dev.sscam.cam.Preset;
 import dev.sscam.data.DatasetItem;
 import dev.sscam.evaluation.Evaluation;
 import dev.sscam.evaluation.ImageResult;
@@ -37,7 +38,8 @@ class ExactlyOnceTest {
   static SparkEvaluation.Job job(Path data, Path out, Set<String> faults) {
     return new SparkEvaluation.Job(HadoopStorage.uri(data.toString()), HadoopStorage.uri(EvaluateJobTest.MODEL.toString()),
         HadoopStorage.uri(out.toString()), Methods.parse(List.of(EvaluateJobTest.METHODS)), EvaluateJobTest.IMAGES,
-        EvaluateJobTest.SEED, EvaluateJobTest.SAMPLES, 2, EvaluateJobTest.STEP, "paper", 16, faults);
+        EvaluateJobTest.SEED, EvaluateJobTest.SAMPLES, 2, EvaluateJobTest.STEP, Preset.DEFAULT, Preset.DEFAULT.reading(), 16,
+        faults);
   }
 
   /** local[2, 2]: two task threads, and a failed task is tried once more (local[2] would fail the job). */

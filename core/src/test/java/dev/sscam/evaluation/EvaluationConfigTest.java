@@ -1,0 +1,51 @@
+package dev.sscam.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sscam.cam.Preset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Presets and reading options in config.json: old folders read as {@code equations}; any option that differs is named. */
+class EvaluationConfigTest {
+  private static final String OLD = """
+      {"modelSha256":"abc","methods":["score-cam","ss-cam-1"],"images":4,"seed":7,"samples":10,"sigma":2.0,
+       "step":224,"dataset":"/data","imageListHash":"h","preset":"paper"}
+      """;
+
+  private static EvaluationConfig config(String preset, Map<String, String> reading) {
+    return new EvaluationConfig("abc", List.of("score-cam", "ss-cam-1"), 4, 7, 10, 2.0, 224, "/data", "h", preset, reading);
+  }
+
+  @Test
+  void anOldFolderThatSaysPaperIsReadAsEquations(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("config.json");
+    Files.writeString(f, OLD, StandardCharsets.UTF_8);
+    EvaluationConfig old = EvaluationConfig.read(f);
+    assertThat(old.preset()).isEqualTo("equations");
+    assertThat(old.reading()).isEqualTo(Preset.EQUATIONS.reading().asMap());
+    assertThat(old.differences(config("equations", null))).isEmpty();
+    assertThat(old.differences(config("authors", null)))
+        .containsExactly("preset", "baseline", "noise-scale", "ss-cam-1-mask", "sum-at");
+  }
+
+  @Test
+  void anOverriddenOptionIsNamedAndSurvivesARoundTrip(@TempDir Path dir) {
+    EvaluationConfig overridden = config("authors", Map.of("baseline", "subtract"));
+    assertThat(overridden.reading()).containsEntry("baseline", "subtract").containsEntry("sum-at", "input");
+    assertThat(overridden.differences(config("authors", null))).containsExactly("baseline");
+    Path f = dir.resolve("config.json");
+    overridden.write(f);
+    assertThat(EvaluationConfig.read(f)).isEqualTo(overridden);
+  }
+
+  @Test
+  void aConfigWithoutPresetIsTheOldDefaultEquations() {
+    assertThat(config(null, null).preset()).isEqualTo("equations");
+  }
+}
