@@ -54,8 +54,7 @@ final class DriverProgress {
     }
   }
 
-  /** The current line (for a test or a last word). */
-  synchronized String line(long now) {
+  private String line(long now) {
     int left = images - done;
     String eta = finishedHere == 0 ? "?" : format(Duration.ofNanos((long) ((double) (now - start) / finishedHere * left)));
     return String.format(Locale.ROOT, "sscam: %d images done, %d left, ETA %s", done, left, eta);

@@ -50,24 +50,14 @@ final class HadoopStorage {
 
   /**
    * The file or folder at {@code uri} as a local path: itself for {@code file:}, else a copy in
-   * {@link #cacheFor} made once (copied to a temp name, then moved, so a concurrent task sees all
-   * of it or none).
-   *
-   * @param optional when true, a missing remote file gives null instead of an error
+   * {@link #cacheFor} made once ({@link #fetch}).
    */
-  static Path local(URI uri, Configuration conf, boolean optional) {
+  static Path local(URI uri, Configuration conf) {
     if (isLocal(uri)) {
-      Path p = Path.of(uri);
-      return optional && !Files.exists(p) ? null : p;
+      return Path.of(uri);
     }
     Path target = cacheFor(uri).resolve(new org.apache.hadoop.fs.Path(uri).getName());
-    if (Files.exists(target)) {
-      return target;
-    }
-    if (!fetch(uri, target, conf)) {
-      if (optional) {
-        return null;
-      }
+    if (!Files.exists(target) && !fetch(uri, target, conf)) {
       throw new SscamException(uri + " does not exist");
     }
     return target;

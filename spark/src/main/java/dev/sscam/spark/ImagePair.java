@@ -43,7 +43,7 @@ record ImagePair(String id, URI image, URI mask, int label, int width, int heigh
 
   /** The dataset item on this machine, fetching the image and mask when they are not local. */
   DatasetItem item(Configuration conf) {
-    return new DatasetItem(id, HadoopStorage.local(image, conf, false), label, width, height, boxes,
-        mask == null ? null : HadoopStorage.local(mask, conf, false));
+    return new DatasetItem(id, HadoopStorage.local(image, conf), label, width, height, boxes,
+        mask == null ? null : HadoopStorage.local(mask, conf));
   }
 }

@@ -70,7 +70,7 @@ final class SparkEvaluation {
    */
   static int run(SparkSession spark, Job job, Consumer<String> note) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    Path localData = HadoopStorage.local(job.data(), conf, false);
+    Path localData = HadoopStorage.local(job.data(), conf);
     Dataset dataset = Evaluation.openDataset(localData, note);
     List<DatasetItem> items = dataset.randomSubset(job.images(), job.seed());
     OutputFolder out = OutputFolder.open(job.out(), conf);
