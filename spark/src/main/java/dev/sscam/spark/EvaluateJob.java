@@ -24,9 +24,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "EvaluateJob", mixinStandardHelpOptions = true,
     description = {"Run the paper's evaluation (as sscam evaluate) on Apache Spark.",
-        "Paths are Hadoop URIs (file:, hdfs:, s3a:, ...) or local paths. Each executor loads the model once and gives",
-        "ONNX Runtime spark.task.cpus threads per task. Results go to OUT/results.jsonl as pairs finish; rerunning",
-        "with the same options resumes. Writes OUT/report.{md,csv,html}."})
+        "Paths are Hadoop URIs (file:, hdfs:, s3a:, ...) or local paths.",
+        "Each executor loads the model once; each task runs ONNX Runtime on",
+        "spark.task.cpus threads. Results go to OUT/results.jsonl as pairs finish;",
+        "rerunning with the same options resumes. Writes OUT/report.{md,csv,html}."})
 public final class EvaluateJob implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
 
