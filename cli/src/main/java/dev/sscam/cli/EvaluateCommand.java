@@ -1,15 +1,12 @@
 package dev.sscam.cli;
 
-import dev.sscam.SscamException;
 import dev.sscam.cam.CamMethod;
-import dev.sscam.cam.Methods;
 import dev.sscam.evaluation.Evaluation;
 import dev.sscam.evaluation.EvaluationReport;
 import dev.sscam.evaluation.EvaluationRun;
 import dev.sscam.evaluation.ImageResult;
 import dev.sscam.evaluation.ResultsLog;
 import dev.sscam.evaluation.SkippedItem;
-import dev.sscam.metrics.DeletionInsertion;
 import dev.sscam.model.OnnxClassifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -33,34 +30,7 @@ import picocli.CommandLine.Spec;
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 
-  @Option(names = "--data", paramLabel = "DIR", required = true,
-      description = "Dataset: ILSVRC validation layout (images + XML annotations) or a plain image folder.")
-  Path data;
-
-  @Option(names = "--methods", paramLabel = "METHOD", split = ",", defaultValue = "all",
-      description = "Methods (default: ${DEFAULT-VALUE} = the paper's six).")
-  List<String> methods;
-
-  @Option(names = "--images", paramLabel = "M", defaultValue = "2000", description = "Images in the random subset (default: ${DEFAULT-VALUE}).")
-  int images;
-
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Subset and noise seed (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = {"-N", "--samples"}, paramLabel = "N", defaultValue = "10", description = "SS-CAM noisy samples (default: ${DEFAULT-VALUE}).")
-  int samples;
-
-  @Option(names = "--sigma", paramLabel = "S", defaultValue = "2", description = "SS-CAM noise σ (default: ${DEFAULT-VALUE}).")
-  double sigma;
-
-  @Option(names = "--step", paramLabel = "P", defaultValue = "" + DeletionInsertion.DEFAULT_STEP,
-      description = "Deletion/insertion pixels per step (default: ${DEFAULT-VALUE}).")
-  int step;
-
-  @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "sscam-eval", description = "Output folder (default: ${DEFAULT-VALUE}).")
-  Path out;
-
-  @Mixin ReadingOptions reading;
+  @Mixin EvaluationOptions evaluation;
 
   @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
   boolean quiet;
@@ -71,13 +41,10 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
-    if (images < 1) {
-      throw new SscamException("--images must be >= 1, got " + images);
-    }
-    if (step < 1) {
-      throw new SscamException("--step must be >= 1, got " + step);
-    }
-    List<CamMethod> chosen = Methods.parse(methods);
+    evaluation.validate();
+    Path data = Path.of(evaluation.data());
+    Path out = Path.of(evaluation.out());
+    List<CamMethod> chosen = evaluation.methods();
     ProgressBar bar = new ProgressBar("evaluate", quiet);
     double[] sums = new double[4];
     int[] n = new int[1];
@@ -101,8 +68,9 @@ final class EvaluateCommand implements Callable<Integer> {
           stderr.println("sscam: skipped " + item.image() + ": " + item.reason());
         }
       };
-      computed = Evaluation.run(m, new Evaluation.Settings(data, chosen, images, seed, samples, sigma, step, out,
-          reading.preset(), reading.reading()),
+      computed = Evaluation.run(m, new Evaluation.Settings(data, chosen, evaluation.images(),
+          evaluation.seed(), evaluation.samples(), evaluation.sigma(), evaluation.step(), out, evaluation.preset(),
+          evaluation.reading()),
           note -> stderr.println("sscam: note: " + note), listener);
     } finally {
       bar.finish();

@@ -80,6 +80,27 @@ public final class Evaluation {
   }
 
   /**
+   * The configuration a run of {@code s} records and a rerun must agree with.
+   *
+   * @param modelSha256 the model file's SHA-256
+   * @param dataset how the dataset is named in {@code config.json} (its absolute folder, or its URI)
+   * @param items the seeded subset
+   */
+  public static EvaluationConfig config(Settings s, String modelSha256, String dataset, List<String> ids) {
+    return new EvaluationConfig(modelSha256, s.methods().stream().map(CamMethod::id).toList(), s.images(), s.seed(),
+        s.samples(), s.sigma(), s.step(), dataset, EvaluationConfig.hashOf(ids), s.preset().id(), s.reading().asMap());
+  }
+
+  /**
+   * The per-image evaluator of {@code s} on {@code model} (no figure recorded): whoever runs a pair
+   * with it, here or on another machine, gets the same figures.
+   */
+  public static ImageEvaluation imageEvaluation(OnnxClassifier model, Settings s) {
+    return new ImageEvaluation(model, s.camOptions(model.batchSize()),
+        new DeletionInsertion(s.step(), model.batchSize(), new GaussianBlur()));
+  }
+
+  /**
    * Runs (or resumes) the evaluation.
    *
    * @return the number of pairs computed in this call
@@ -88,13 +109,8 @@ public final class Evaluation {
     Dataset dataset = openDataset(s.data(), note);
     int[] indices = dataset.randomIndices(s.images(), s.seed());
     List<String> ids = java.util.Arrays.stream(indices).mapToObj(i -> dataset.ids().get(i)).toList();
-    EvaluationConfig config = new EvaluationConfig(model.file().sha256(),
-        s.methods().stream().map(CamMethod::id).toList(), s.images(), s.seed(), s.samples(), s.sigma(), s.step(),
-        s.data().toAbsolutePath().normalize().toString(), EvaluationConfig.hashOf(ids), s.preset().id(),
-        s.reading().asMap());
-    CamOptions options = s.camOptions(model.batchSize());
-    ImageEvaluation evaluation = new ImageEvaluation(model, options,
-        new DeletionInsertion(s.step(), model.batchSize(), new GaussianBlur()))
+    EvaluationConfig config = config(s, model.file().sha256(), s.data().toAbsolutePath().normalize().toString(), ids);
+    ImageEvaluation evaluation = imageEvaluation(model, s)
         .recordFigure(new EvaluationFigure(s.out(), ids.stream().limit(EvaluationFigure.DEFAULT_IMAGES).toList()));
     try (ResultsLog log = ResultsLog.open(s.out(), config)) {
       long earlier = ids.stream().filter(log::isSkipped).count();

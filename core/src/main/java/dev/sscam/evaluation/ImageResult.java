@@ -2,6 +2,7 @@ package dev.sscam.evaluation;
 
 /**
  * One image × method of the evaluation (PAPER.md, Metrics); one line of {@code results.jsonl}.
+ * Serializable, so that a distributed run (module {@code spark}) ships it from where it was computed.
  *
  * @param image the image id
  * @param cls class c explained (the model's top-1 on X0)
@@ -39,7 +40,7 @@ public record ImageResult(
     Boolean emptyMap,
     double seconds,
     double[] deletion,
-    double[] insertion) {
+    double[] insertion) implements java.io.Serializable {
 
   /** The resume key: image and method. */
   public String key() {

@@ -1,0 +1,106 @@
+package dev.sscam.spark;
+
+import dev.sscam.SscamException;
+import dev.sscam.cli.EvaluationOptions;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sscam evaluate} as a Spark application: the same options, subset, results and report, with
+ * the image × method pairs computed on the cluster's executors.
+ *
+ * <pre>
+ * spark-submit --class dev.sscam.spark.EvaluateJob sscam-spark.jar \
+ *     --data hdfs:///data/ilsvrc-val --model hdfs:///models/squeezenet1_0.onnx --out hdfs:///runs/sq</pre>
+ *
+ * See docs/spark.md for cluster sizing and what exactly-once rests on.
+ */
+@Command(name = "EvaluateJob", mixinStandardHelpOptions = true,
+    description = {"Run the paper's evaluation (as sscam evaluate) on Apache Spark.",
+        "Paths are Hadoop URIs (file:, hdfs:, s3a:, ...) or local paths.",
+        "Each executor loads the model once; each task runs ONNX Runtime on",
+        "spark.task.cpus threads. Results go to OUT/results.jsonl as pairs finish;",
+        "rerunning with the same options resumes. Writes OUT/report.{md,csv,html}."})
+public final class EvaluateJob implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
+
+  /** Spark conf key of the test-only fault hook: comma-separated {@code IMAGE/METHOD} pairs. */
+  static final String FAIL_FIRST_ATTEMPT = "spark.sscam.test.failFirstAttempt";
+
+  @Mixin EvaluationOptions evaluation;
+
+  @Option(names = {"-m", "--model"}, paramLabel = "URI", required = true,
+      description = "ONNX classifier (its card NAME.json beside it is read if present).")
+  String model;
+
+  @Option(names = {"-b", "--batch-size"}, paramLabel = "B", defaultValue = "16",
+      description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master when not started by spark-submit, e.g. local[2] to try it on one machine.")
+  String master;
+
+  private int computed;
+
+  /** Runs the job and exits with its code (0 done, 1 error, 2 usage). */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the job, returning the exit code. */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new EvaluateJob());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof SscamException) {
+        cmd.getErr().println("sscam: error: " + e.getMessage());
+        return 1;
+      }
+      throw e;
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    evaluation.validate();
+    SparkEvaluation.Job job = new SparkEvaluation.Job(HadoopStorage.uri(evaluation.data()), HadoopStorage.uri(model),
+        HadoopStorage.uri(evaluation.out()), evaluation.methods(), evaluation.images(), evaluation.seed(),
+        evaluation.samples(), evaluation.sigma(), evaluation.step(), evaluation.preset(), evaluation.reading(), batchSize,
+        Set.of());
+    SparkSession.Builder builder = SparkSession.builder().appName("sscam evaluate");
+    if (master != null) {
+      builder.master(master);
+    }
+    SparkSession spark = builder.getOrCreate();
+    try {
+      String faults = spark.conf().get(FAIL_FIRST_ATTEMPT, "");
+      if (!faults.isEmpty()) {
+        job = withFaults(job, faults);
+      }
+      computed = SparkEvaluation.run(spark, job, LOG::info);
+    } finally {
+      spark.stop();
+    }
+    System.out.printf("%d image x method pairs computed (others resumed); report: %s%n", computed,
+        job.out().toString().replaceAll("/?$", "/") + "report.{md,csv,html}");
+    return 0;
+  }
+
+  private static SparkEvaluation.Job withFaults(SparkEvaluation.Job j, String faults) {
+    Set<String> keys = new java.util.HashSet<>();
+    for (String pair : faults.split(",")) {
+      int slash = pair.lastIndexOf('/');
+      keys.add(dev.sscam.evaluation.ImageResult.key(pair.substring(0, slash), pair.substring(slash + 1)));
+    }
+    return new SparkEvaluation.Job(j.data(), j.model(), j.out(), j.methods(), j.images(), j.seed(), j.samples(),
+        j.sigma(), j.step(), j.preset(), j.reading(), j.batchSize(), keys);
+  }
+}

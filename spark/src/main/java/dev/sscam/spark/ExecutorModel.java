@@ -1,0 +1,99 @@
+package dev.sscam.spark;
+
+import dev.sscam.SscamException;
+import dev.sscam.model.ModelCard;
+import dev.sscam.model.OnnxClassifier;
+import dev.sscam.onnx.OnnxModelFile;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The model, loaded once per executor JVM and shared by all its tasks (ONNX Runtime sessions may be
+ * run from several threads). Keyed by model URI, SHA-256, batch size and thread count, so a second
+ * job in the same JVM with another model gets its own. Closed when the JVM exits.
+ */
+final class ExecutorModel {
+  private static final Map<String, OnnxClassifier> MODELS = new ConcurrentHashMap<>();
+  private static final AtomicInteger LOADS = new AtomicInteger();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> MODELS.values().forEach(OnnxClassifier::close)));
+  }
+
+  private ExecutorModel() {}
+
+  /**
+   * The model of {@code s} with {@code threads} ONNX Runtime threads, loaded on first use in
+   * this JVM.
+   */
+  static OnnxClassifier get(JobSettings s, int threads, Configuration conf) {
+    String key = s.model() + "#" + s.modelSha256() + "#b" + s.batchSize() + "#t" + threads;
+    return MODELS.computeIfAbsent(key, k -> load(s, threads, conf));
+  }
+
+  /** How many times a model was loaded in this JVM (what "once per executor" is checked by). */
+  static int loads() {
+    return LOADS.get();
+  }
+
+  private static OnnxClassifier load(JobSettings s, int threads, Configuration conf) {
+    Path file = local(s, conf);
+    OnnxModelFile model = OnnxModelFile.load(file);
+    if (!model.sha256().equals(s.modelSha256())) {
+      throw new SscamException(s.model() + " changed since the driver read it (SHA-256 " + model.sha256()
+          + ", expected " + s.modelSha256() + ")");
+    }
+    LOADS.incrementAndGet();
+    return OnnxClassifier.open(model, ModelCard.besides(file).orElse(null), s.batchSize(), threads);
+  }
+
+  /**
+   * The model file on this machine: itself for {@code file:}, else fetched with its card into a
+   * cache folder named by URI and hash (so a changed remote model is fetched anew).
+   */
+  static Path local(JobSettings s, Configuration conf) {
+    return HadoopStorage.isLocal(s.model()) ? Path.of(s.model())
+        : fetch(s.model(), HadoopStorage.cacheFor(URI.create(s.model() + "#" + s.modelSha256())), conf);
+  }
+
+  /**
+   * The model file for the driver, which reads its hash and card: itself for {@code file:}, else
+   * fetched anew.
+   */
+  static Path local(URI model, Configuration conf) {
+    if (HadoopStorage.isLocal(model)) {
+      return Path.of(model);
+    }
+    Path dir = HadoopStorage.cacheFor(URI.create(model + "#driver"));
+    try {
+      HadoopStorage.deleteTree(dir);
+    } catch (java.io.IOException e) {
+      throw new SscamException("cannot clear " + dir + ": " + e.getMessage());
+    }
+    return fetch(model, dir, conf);
+  }
+
+  /** Fetches the model and its card (if there is one) into {@code dir}, unless already there. */
+  private static Path fetch(URI model, Path dir, Configuration conf) {
+    Path file = dir.resolve(new org.apache.hadoop.fs.Path(model).getName());
+    if (!Files.exists(file) && !HadoopStorage.fetch(model, file, conf)) {
+      throw new SscamException(model + " does not exist");
+    }
+    Path card = ModelCard.cardPath(file);
+    if (!Files.exists(card)) {
+      HadoopStorage.fetch(cardUri(model), card, conf); // optional: without it, ImageNet defaults
+    }
+    return file;
+  }
+
+  /** The card's URI: {@code NAME.json} beside {@code NAME.onnx}. */
+  static URI cardUri(URI model) {
+    String name = ModelCard.cardPath(Path.of(new org.apache.hadoop.fs.Path(model).getName())).getFileName().toString();
+    return model.resolve(name);
+  }
+}

@@ -1,0 +1,162 @@
+package dev.sscam.spark;
+
+import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.Preset;
+import dev.sscam.cam.Reading;
+import dev.sscam.data.Dataset;
+import dev.sscam.data.DatasetItem;
+import dev.sscam.evaluation.Evaluation;
+import dev.sscam.evaluation.EvaluationConfig;
+import dev.sscam.evaluation.EvaluationFigure;
+import dev.sscam.evaluation.EvaluationReport;
+import dev.sscam.evaluation.ResultsLog;
+import dev.sscam.evaluation.SkippedItem;
+import dev.sscam.io.AtomicFile;
+import dev.sscam.onnx.OnnxModelFile;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.SerializableConfiguration;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.BoxedUnit;
+
+/**
+ * The driver's side of the job: the same subset, configuration check and results log as
+ * {@link Evaluation#run}, with the missing image × method pairs spread over the executors, one
+ * pair per Spark task.
+ *
+ * <p><b>Exactly once.</b> Executors write nothing; each task returns its pair's outcome, and only
+ * the driver appends to {@code results.jsonl}. Spark hands a result stage's partition result to the
+ * driver's result handler once: output of a failed attempt is never delivered, and of a retried or
+ * speculative duplicate only the first successful attempt's is (the scheduler marks the partition
+ * finished and drops the rest). The driver also checks each key against the log before appending,
+ * so even a second delivery could not write a second line. A line is fsynced before the next one is
+ * written, so a killed driver loses at most the pairs in flight; a rerun on the same {@code --out}
+ * skips every logged pair (and skipped image) and computes the rest.
+ */
+final class SparkEvaluation {
+  private static final long PUBLISH_EVERY_NANOS = Duration.ofSeconds(60).toNanos();
+
+  /**
+   * What to run: core's settings (their data and out folders are the driver's local views) plus
+   * where things are.
+   *
+   * @param data the dataset's URI
+   * @param model the model's URI
+   * @param out the output folder's URI
+   * @param batchSize images per forward pass
+   * @param failFirstAttempt test-only fault hook (result keys); empty in real runs
+   */
+  record Job(URI data, URI model, URI out, List<CamMethod> methods, int images, long seed, int samples, double sigma,
+      int step, Preset preset, Reading reading, int batchSize, Set<String> failFirstAttempt) {}
+
+  private SparkEvaluation() {}
+
+  /**
+   * Runs (or resumes) the evaluation on {@code spark}, then writes the report.
+   *
+   * @return the number of pairs computed in this run
+   */
+  static int run(SparkSession spark, Job job, Consumer<String> note) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Path localData = HadoopStorage.local(job.data(), conf);
+    Dataset dataset = Evaluation.openDataset(localData, note);
+    List<DatasetItem> items = dataset.randomSubset(job.images(), job.seed());
+    OutputFolder out = OutputFolder.open(job.out(), conf);
+    Evaluation.Settings settings = new Evaluation.Settings(localData, job.methods(), job.images(), job.seed(),
+        job.samples(), job.sigma(), job.step(), out.local(), job.preset(), job.reading());
+
+    String sha256 = OnnxModelFile.load(ExecutorModel.local(job.model(), conf)).sha256();
+    int computed = 0;
+    {
+      String datasetName = HadoopStorage.isLocal(job.data()) ? localData.toAbsolutePath().normalize().toString()
+          : job.data().toString();
+      EvaluationConfig config = Evaluation.config(settings, sha256, datasetName, items.stream().map(DatasetItem::id).toList());
+      Set<String> figureIds = items.stream().limit(EvaluationFigure.DEFAULT_IMAGES).map(DatasetItem::id)
+          .collect(Collectors.toSet());
+      try (ResultsLog log = ResultsLog.open(out.local(), config)) {
+        List<ImagePair> pairs = new ArrayList<>();
+        for (DatasetItem item : items) {
+          if (log.isSkipped(item.id())) {
+            continue;
+          }
+          for (CamMethod m : job.methods()) {
+            if (!log.isDone(item.id(), m.id())) {
+              pairs.add(ImagePair.of(item, job.data(), localData, m.id(), figureIds.contains(item.id())));
+            }
+          }
+        }
+        DriverProgress progress = new DriverProgress(items.size(), pairs.stream().map(ImagePair::id).toList(), note);
+        if (!pairs.isEmpty()) {
+          computed = compute(spark, job, sha256, pairs, log, out, progress);
+        }
+      }
+      out.publish();
+      EvaluationReport.from(out.local()).write(out.local());
+      out.publish();
+      return computed;
+    }
+  }
+
+  private static int compute(SparkSession spark, Job job, String sha256, List<ImagePair> pairs, ResultsLog log,
+      OutputFolder out, DriverProgress progress) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(jsc.hadoopConfiguration()));
+    JobSettings settings = new JobSettings(job.model(), sha256, job.batchSize(), job.seed(), job.samples(), job.sigma(),
+        job.step(), job.preset().id(), job.reading().asMap(), job.failFirstAttempt());
+    // One pair per partition: Spark balances cheap and expensive methods across executors by itself.
+    JavaRDD<ImagePair> rdd = jsc.parallelize(pairs, pairs.size());
+    int[] computed = {0};
+    long[] published = {System.nanoTime()};
+    @SuppressWarnings("unchecked")
+    ClassTag<PairOutcome[]> tag = (ClassTag<PairOutcome[]>) (ClassTag<?>) ClassTag$.MODULE$.apply(PairOutcome[].class);
+    scala.Function2<Object, PairOutcome[], BoxedUnit> handler = (partition, outcomes) -> {
+      // Runs on the driver, once per partition (Spark drops duplicate attempts' results).
+      for (PairOutcome o : outcomes) {
+        if (record(o, log, out.local())) {
+          computed[0]++;
+        }
+        progress.pairFinished(o.pair().id());
+      }
+      if (System.nanoTime() - published[0] > PUBLISH_EVERY_NANOS) {
+        out.publish();
+        published[0] = System.nanoTime();
+      }
+      return BoxedUnit.UNIT;
+    };
+    spark.sparkContext().setJobDescription("sscam evaluate: " + pairs.size() + " image x method pairs");
+    spark.sparkContext().runJob(rdd.rdd(), new PairEvaluator(settings, hadoop), handler, tag);
+    hadoop.destroy();
+    return computed[0];
+  }
+
+  /**
+   * Appends an outcome to the log unless its key is already there (or its image was skipped).
+   *
+   * @return whether a result line was written
+   */
+  static boolean record(PairOutcome o, ResultsLog log, Path outDir) {
+    ImagePair p = o.pair();
+    if (o.skipped() != null) {
+      log.append(new SkippedItem(p.id(), o.skipped()));
+      return false;
+    }
+    if (log.isSkipped(p.id()) || log.isDone(p.id(), p.method())) {
+      return false;
+    }
+    log.append(o.result());
+    o.figureFiles().forEach((name, bytes) -> AtomicFile.write(outDir.resolve(EvaluationFigure.DIR).resolve(name), bytes));
+    return true;
+  }
+}

@@ -1,0 +1,98 @@
+package dev.sscam.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sscam.cam.Methods;
+import dev.sscam.cam.Preset;
+import dev.sscam.evaluation.Evaluation;
+import dev.sscam.evaluation.EvaluationConfig;
+import dev.sscam.evaluation.EvaluationFigure;
+import dev.sscam.evaluation.ImageResult;
+import dev.sscam.evaluation.ResultsLog;
+import dev.sscam.model.OnnxClassifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job through its command line on local[2] against core's single-machine evaluation. */
+class EvaluateJobTest {
+  static final Path DATA = Path.of("../examples/fashion-scenes-mini");
+  static final Path MODEL = Path.of("../examples/models/squeezenet1_0.onnx");
+  /** Cheap methods; smooth-grad-cam++ draws seeded noise, so the executors' noise is checked too. */
+  static final String METHODS = "grad-cam,smooth-grad-cam++";
+  static final int IMAGES = 3;
+  static final long SEED = 11;
+  static final int SAMPLES = 2;
+  static final int STEP = 5000;
+
+  @TempDir Path tmp;
+
+  static Evaluation.Settings coreSettings(Path data, Path out) {
+    return new Evaluation.Settings(data, Methods.parse(List.of(METHODS)), IMAGES, SEED, SAMPLES, 2, STEP, out, Preset.DEFAULT.id());
+  }
+
+  static String[] jobArgs(String master, Path data, Path out) {
+    return new String[] {"--master", master, "--data", data.toString(), "--model", MODEL.toString(), "--methods", METHODS,
+        "--images", "" + IMAGES, "--seed", "" + SEED, "-N", "" + SAMPLES, "--step", "" + STEP, "--out", out.toString()};
+  }
+
+  static Map<String, ImageResult> byKey(Path out) {
+    return ResultsLog.read(out.resolve(ResultsLog.FILE)).stream()
+        .collect(Collectors.toMap(ImageResult::key, Function.identity()));
+  }
+
+  @Test
+  void sparkResultsEqualCoreEvaluationValueForValue() throws Exception {
+    Path single = tmp.resolve("single");
+    Path spark = tmp.resolve("spark");
+    // One ONNX Runtime thread, as each local[2] task gets (spark.task.cpus = 1).
+    try (OnnxClassifier model = OnnxClassifier.open(MODEL, 16, 1)) {
+      assertThat(Evaluation.run(model, coreSettings(DATA, single), n -> { }, (d, t, r) -> { })).isEqualTo(6);
+    }
+    int loadsBefore = ExecutorModel.loads();
+    assertThat(EvaluateJob.run(jobArgs("local[2]", DATA, spark))).isZero();
+    // Six tasks over two executor threads: the model was loaded at most once in this JVM (once if it was not yet).
+    assertThat(ExecutorModel.loads() - loadsBefore).isLessThanOrEqualTo(1);
+    assertThat(ExecutorModel.loads()).isEqualTo(1);
+
+    Map<String, ImageResult> expected = byKey(single);
+    List<ImageResult> lines = ResultsLog.read(spark.resolve(ResultsLog.FILE));
+    assertThat(lines).hasSize(6);
+    for (ImageResult r : lines) {
+      // Every field but the wall time, exactly (curves and nulls included).
+      assertThat(r).usingRecursiveComparison().ignoringFields("seconds").isEqualTo(expected.get(r.key()));
+    }
+    assertThat(EvaluationConfig.read(spark.resolve(EvaluationConfig.FILE)))
+        .isEqualTo(EvaluationConfig.read(single.resolve(EvaluationConfig.FILE)));
+    // The figure maps travel back from the executors byte for byte.
+    assertThat(files(spark.resolve(EvaluationFigure.DIR))).isEqualTo(files(single.resolve(EvaluationFigure.DIR)));
+    for (String f : files(single.resolve(EvaluationFigure.DIR))) {
+      assertThat(spark.resolve(EvaluationFigure.DIR).resolve(f)).hasSameBinaryContentAs(single.resolve(EvaluationFigure.DIR).resolve(f));
+    }
+    assertThat(Files.readString(spark.resolve("report.md"))).contains("| grad-cam |").contains("| smooth-grad-cam++ |");
+    assertThat(spark.resolve("report.csv")).exists();
+    assertThat(spark.resolve("report.html")).exists();
+  }
+
+  @Test
+  void aChangedConfigurationIsRefused() throws Exception {
+    Path out = tmp.resolve("out");
+    assertThat(EvaluateJob.run(jobArgs("local[2]", DATA, out))).isZero();
+    String[] args = jobArgs("local[2]", DATA, out);
+    args[args.length - 3] = "4000"; // --step
+    assertThat(EvaluateJob.run(args)).isEqualTo(1);
+    assertThat(ResultsLog.read(out.resolve(ResultsLog.FILE))).hasSize(6);
+  }
+
+  static List<String> files(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+}
