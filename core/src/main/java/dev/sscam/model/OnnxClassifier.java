@@ -86,7 +86,7 @@ public final class OnnxClassifier implements AutoCloseable {
     this.threads = threads;
     this.session = createSession(file.proto());
     try {
-      this.numClasses = probeClasses();
+      this.numClasses = requireClasses(probeClasses());
     } catch (RuntimeException e) {
       closeQuietly();
       throw e;
@@ -387,6 +387,15 @@ public final class OnnxClassifier implements AutoCloseable {
     } catch (OrtException e) {
       throw new SscamException("ONNX Runtime cannot load the model " + file.path() + ": " + firstLine(e.getMessage()), e);
     }
+  }
+
+  /** A classifier scores at least one class; an output of width 0 (a broken model) is refused. */
+  private int requireClasses(int classes) {
+    if (classes < 1) {
+      throw new SscamException("model " + file.path() + " outputs " + classes + " class scores per image ('"
+          + outputName + "'); sscam needs at least one");
+    }
+    return classes;
   }
 
   private int probeClasses() {
