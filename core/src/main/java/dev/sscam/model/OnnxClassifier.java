@@ -90,7 +90,7 @@ public final class OnnxClassifier implements AutoCloseable {
     this.threads = threads;
     this.session = createSession(file.proto());
     try {
-      this.numClasses = probeClasses();
+      this.numClasses = requireClasses(probeClasses());
     } catch (RuntimeException e) {
       closeQuietly();
       throw e;
@@ -407,6 +407,15 @@ public final class OnnxClassifier implements AutoCloseable {
     } catch (OrtException e) {
       throw new SscamException("ONNX Runtime cannot load the model " + file.path() + ": " + firstLine(e.getMessage()), e);
     }
+  }
+
+  /** A classifier scores at least one class; an output of width 0 (a broken model) is refused. */
+  private int requireClasses(int classes) {
+    if (classes < 1) {
+      throw new SscamException("model " + file.path() + " outputs " + classes + " class scores per image ('"
+          + outputName + "'); sscam needs at least one");
+    }
+    return classes;
   }
 
   /** The number of classes: the output's static {@code N×C}, else the shape of one probe run. */
