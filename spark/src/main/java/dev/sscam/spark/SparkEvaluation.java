@@ -1,5 +1,6 @@
 package dev.sscam.spark;
 
+import dev.sscam.SscamException;
 import dev.sscam.cam.CamMethod;
 import dev.sscam.cam.Preset;
 import dev.sscam.cam.Reading;
@@ -72,7 +73,10 @@ final class SparkEvaluation {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Path localData = HadoopStorage.local(job.data(), conf);
     Dataset dataset = Evaluation.openDataset(localData, note);
-    List<DatasetItem> items = dataset.randomSubset(job.images(), job.seed());
+    // Indices only: each item (its annotation) is read when its pairs are listed, so a broken one is
+    // skipped and recorded like in sscam evaluate instead of ending the job.
+    int[] indices = dataset.randomIndices(job.images(), job.seed());
+    List<String> ids = java.util.Arrays.stream(indices).mapToObj(i -> dataset.ids().get(i)).toList();
     OutputFolder out = OutputFolder.open(job.out(), conf);
     Evaluation.Settings settings = new Evaluation.Settings(localData, job.methods(), job.images(), job.seed(),
         job.samples(), job.sigma(), job.step(), out.local(), job.preset(), job.reading());
@@ -82,13 +86,21 @@ final class SparkEvaluation {
     {
       String datasetName = HadoopStorage.isLocal(job.data()) ? localData.toAbsolutePath().normalize().toString()
           : job.data().toString();
-      EvaluationConfig config = Evaluation.config(settings, sha256, datasetName, items.stream().map(DatasetItem::id).toList());
-      Set<String> figureIds = items.stream().limit(EvaluationFigure.DEFAULT_IMAGES).map(DatasetItem::id)
-          .collect(Collectors.toSet());
+      EvaluationConfig config = Evaluation.config(settings, sha256, datasetName, ids);
+      Set<String> figureIds = ids.stream().limit(EvaluationFigure.DEFAULT_IMAGES).collect(Collectors.toSet());
       try (ResultsLog log = ResultsLog.open(out.local(), config)) {
         List<ImagePair> pairs = new ArrayList<>();
-        for (DatasetItem item : items) {
-          if (log.isSkipped(item.id())) {
+        for (int index : indices) {
+          String id = dataset.ids().get(index);
+          if (log.isSkipped(id) || job.methods().stream().allMatch(m -> log.isDone(id, m.id()))) {
+            continue;
+          }
+          DatasetItem item;
+          try {
+            item = dataset.item(index);
+          } catch (SscamException e) {
+            log.append(new SkippedItem(id, e.getMessage()));
+            note.accept("skipped " + id + ": " + e.getMessage());
             continue;
           }
           for (CamMethod m : job.methods()) {
@@ -97,7 +109,7 @@ final class SparkEvaluation {
             }
           }
         }
-        DriverProgress progress = new DriverProgress(items.size(), pairs.stream().map(ImagePair::id).toList(), note);
+        DriverProgress progress = new DriverProgress(ids.size(), pairs.stream().map(ImagePair::id).toList(), note);
         if (!pairs.isEmpty()) {
           computed = compute(spark, job, sha256, pairs, log, out, progress);
         }

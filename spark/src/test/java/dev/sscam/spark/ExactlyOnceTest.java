@@ -113,23 +113,31 @@ class ExactlyOnceTest {
   }
 
   @Test
-  void aBadImageIsSkippedAndRecordedOnce() throws Exception {
+  void aBadImageAndABadAnnotationAreSkippedAndRecordedOnce() throws Exception {
     Path data = tmp.resolve("data");
     copyTree(EvaluateJobTest.DATA, data);
-    DatasetItem bad = subset(data).get(1);
+    List<DatasetItem> subset = subset(data);
+    DatasetItem bad = subset.get(1);
     // Header intact (the driver lists and sizes it), no scan data: undecodable where it is evaluated.
     Files.write(bad.image(), withoutScan(Files.readAllBytes(bad.image())));
+    // A broken annotation fails on the driver, when the item is read.
+    DatasetItem badXml = subset.get(2);
+    Path xml = data.resolve("val/annotations/" + badXml.id() + ".xml");
+    Files.writeString(xml, "<annotation><size><width>oops");
     Path out = tmp.resolve("out");
     SparkSession spark = spark();
     try {
-      assertThat(SparkEvaluation.run(spark, job(data, out, Set.of()), n -> { })).isEqualTo(4);
+      assertThat(SparkEvaluation.run(spark, job(data, out, Set.of()), n -> { })).isEqualTo(2);
       ResultsLog.Contents logged = ResultsLog.readAll(out.resolve(ResultsLog.FILE));
-      assertThat(logged.results()).hasSize(4).noneMatch(r -> r.image().equals(bad.id()));
-      assertThat(logged.skipped()).extracting(SkippedItem::image).containsExactly(bad.id());
-      assertThat(logged.skipped().get(0).reason()).contains(bad.image().getFileName().toString());
+      assertThat(logged.results()).hasSize(2).noneMatch(r -> r.image().equals(bad.id()) || r.image().equals(badXml.id()));
+      assertThat(logged.skipped()).extracting(SkippedItem::image).containsExactlyInAnyOrder(bad.id(), badXml.id());
+      assertThat(logged.skipped()).filteredOn(k -> k.image().equals(bad.id())).singleElement()
+          .satisfies(k -> assertThat(k.reason()).contains(bad.image().getFileName().toString()));
+      assertThat(logged.skipped()).filteredOn(k -> k.image().equals(badXml.id())).singleElement()
+          .satisfies(k -> assertThat(k.reason()).contains(xml.getFileName().toString()));
       // A rerun does not retry it.
       assertThat(SparkEvaluation.run(spark, job(data, out, Set.of()), n -> { })).isZero();
-      assertThat(ResultsLog.readAll(out.resolve(ResultsLog.FILE)).skipped()).hasSize(1);
+      assertThat(ResultsLog.readAll(out.resolve(ResultsLog.FILE)).skipped()).hasSize(2);
     } finally {
       spark.stop();
     }
