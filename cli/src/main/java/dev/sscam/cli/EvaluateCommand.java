@@ -57,6 +57,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Mixin ReadingOptions reading;
 
+  @Mixin FastOptions fast;
+
   @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
   boolean quiet;
 
@@ -79,7 +81,7 @@ final class EvaluateCommand implements Callable<Integer> {
     int computed;
     try (OnnxClassifier m = model.open()) {
       computed = Evaluation.run(m, new Evaluation.Settings(data, chosen, images, seed, samples, sigma, step, out,
-          reading.preset(), reading.reading()),
+          reading.preset(), reading.reading(), fast.mode()),
           note -> stderr.println("sscam: note: " + note), (done, total, r) -> {
             if (r != null) {
               record(r, sums, n);

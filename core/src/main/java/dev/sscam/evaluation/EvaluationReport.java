@@ -218,7 +218,7 @@ public final class EvaluationReport {
 
   /** The report as Markdown: the three tables (mean [95% CI] (n)), Win %, Wilcoxon, provenance. */
   public String markdown() {
-    StringBuilder sb = new StringBuilder("# sscam evaluation\n\n");
+    StringBuilder sb = new StringBuilder("# ").append(title()).append("\n\n");
     for (Table t : TABLES) {
       if (!hasData(t)) {
         continue;
@@ -260,6 +260,13 @@ public final class EvaluationReport {
     return sb.toString();
   }
 
+  /** {@code sscam evaluation}, marked when the maps of Score-CAM and SS-CAM are fast mode's, not exact. */
+  String title() {
+    return config != null && config.isFast()
+        ? "sscam evaluation (fast mode, tolerance " + config.fastTolerance() + ": Score-CAM and SS-CAM maps are approximate)"
+        : "sscam evaluation";
+  }
+
   private String provenance() {
     if (config == null) {
       return "no config.json";
@@ -267,7 +274,10 @@ public final class EvaluationReport {
     return "model sha256: " + config.modelSha256() + "\nmethods: " + String.join(", ", config.methods())
         + "\nimages: " + config.images() + " (list sha256 " + config.imageListHash() + ")\nseed: " + config.seed()
         + "\nsamples: " + config.samples() + "\nsigma: " + config.sigma() + "\nstep: " + config.step()
-        + "\ndataset: " + config.dataset() + "\npreset: " + config.preset() + readingNote() + "\nversions: " + versions();
+        + "\ndataset: " + config.dataset() + "\npreset: " + config.preset() + readingNote()
+        + "\nmaps: " + (config.isFast() ? "fast mode, tolerance " + config.fastTolerance()
+            + " (estimated RMS error of E; score-cam, ss-cam-1, ss-cam-2 only)" : "exact")
+        + "\nversions: " + versions();
   }
 
   /** The reading options in force, overrides of the preset marked (gradient methods use none of them). */
@@ -323,10 +333,10 @@ public final class EvaluationReport {
    * there ({@link EvaluationFigure}).
    */
   public String html(Path dir) {
-    StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>sscam evaluation</title>"
+    StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + esc(title()) + "</title>"
         + "<style>body{font-family:sans-serif;max-width:70em;margin:auto}table{border-collapse:collapse;margin:1em 0}"
         + "td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}th:first-child,td:first-child{text-align:left}"
-        + "pre{background:#f4f4f4;padding:1em}</style></head><body>\n<h1>sscam evaluation</h1>\n");
+        + "pre{background:#f4f4f4;padding:1em}</style></head><body>\n<h1>" + esc(title()) + "</h1>\n");
     for (Table t : TABLES) {
       if (!hasData(t)) {
         continue;
