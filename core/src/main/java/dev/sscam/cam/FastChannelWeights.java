@@ -9,25 +9,29 @@ import java.util.SplittableRandom;
 
 /**
  * Fast mode ({@link FastMode}): channel weights from a subset of the exact method's draws
- * ({@link ScoreDraws}), chosen round by round until the map's estimated error is within tolerance.
+ * ({@link ScoreDraws}), taken round by round until the map's estimated error is within tolerance.
  *
  * <p>Every draw is one the exact method scores (draw {@code i} of channel {@code k}, its noise seeded
- * by {@code (seed, k, i)}), and a channel's draws are always taken in order {@code 0, 1, ...}, so a
- * visited channel's weight is the exact running mean of its first {@code n_k} draws, and a channel
- * with all {@code N} draws has exactly its exact weight. A channel not visited gets the mean weight
- * of the visited ones.
+ * by {@code (seed, k, i)}), and a channel's draws are taken in order {@code 0, 1, ...}: a visited
+ * channel's weight is the exact running mean of its first {@code n_k} draws, and one with all {@code
+ * N} draws has exactly its exact weight. Rounds of {@value #ROUND} channels, largest {@code ‖A_k‖²}
+ * first, give every channel its first draw (the first round two draws each, so that the draws'
+ * variance is known); a channel may be left without a draw only when the channels left provably
+ * cannot move E by more than half the tolerance ({@link #skipBound()}: probability scores, raw
+ * weights). Then each round takes the next draw of the {@value #ROUND} channels whose weight variance,
+ * times {@code ‖A_k‖²}, one more draw reduces most.
  *
- * <p>Error model. With {@code w²} the variance of one draw's score (per channel, shrunk towards the
- * pooled value), a visited channel's weight differs from its exact one by a variance of
- * {@code w²/n_k · (1 − n_k/N)} (the mean of {@code n_k} of the exact method's {@code N} draws, without
- * replacement); an unvisited channel's by the variance of the visited channels' weights. Each round
- * takes the {@value #ROUND} draws that most reduce {@code Σ_k var_k · ‖A_k‖²} (one per channel),
- * then estimates the RMS error of E by a parametric bootstrap: {@value #REPLICATES} weight vectors
- * drawn from that model are turned into maps exactly as the explainer does (softmax, ReLU,
- * upsampling, min-max included), and the estimate is the root mean square, over replicates and
- * pixels, of their difference to the fast map. It stops when the estimate is at most the tolerance
- * (never at tolerance 0) or every draw is spent, so it never spends more passes than the exact
- * method.
+ * <p>Error estimate. A visited channel's weight differs from its exact one by a variance of {@code
+ * w_k²/n_k · (1 − n_k/N)} (the mean of {@code n_k} of the exact method's {@code N} draws, without
+ * replacement), {@code w_k²} one draw's score variance: its own sample variance shrunk towards the
+ * pooled one, or for a channel with one draw the {@value #UNSEEN_QUANTILE} quantile of the channels'
+ * variances. The draws' noise is independent across channels, so a parametric bootstrap is honest:
+ * {@value #REPLICATES} weight vectors drawn from that model are turned into maps exactly as the
+ * explainer does (softmax, ReLU, upsampling, min-max included), and the estimate is {@value #SAFETY}
+ * times the root mean square, over replicates and pixels, of their difference to the fast map, plus
+ * the skipped channels' bound. Mapping stops when the estimate is at most the tolerance (never at
+ * tolerance 0) or every draw is spent, so it never spends more passes than the exact method, and at
+ * tolerance 0 it spends them all and gives the exact map bit for bit.
  *
  * <p>The rounds do not depend on the batch size, so the fast map is as reproducible across batch
  * sizes as the model's scores are (the exact map is, bit for bit, on the shared models).

@@ -1,5 +1,7 @@
 package dev.sscam.evaluation;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sscam.SscamException;
@@ -51,7 +53,8 @@ public record EvaluationConfig(
     String imageListHash,
     String preset,
     Map<String, String> reading,
-    Double fastTolerance) {
+    // Left out when null, so an exact run's file is as before fast mode existed.
+    @JsonInclude(JsonInclude.Include.NON_NULL) Double fastTolerance) {
 
   /** The file name inside the output folder. */
   public static final String FILE = "config.json";
@@ -79,6 +82,7 @@ public record EvaluationConfig(
   }
 
   /** Whether the maps are fast mode's, not exact. */
+  @JsonIgnore
   public boolean isFast() {
     return fastTolerance != null;
   }
