@@ -29,6 +29,8 @@ final class CamOptionsMixin {
 
   @Mixin ReadingOptions reading;
 
+  @Mixin FastOptions fast;
+
   /** The options, validated, at {@code batchSize}. */
   CamOptions build(int batchSize) {
     return build(batchSize, reading.preset());
@@ -55,6 +57,6 @@ final class CamOptionsMixin {
       }
       b.targetClass(targetClass);
     }
-    return b.layer(layer).seed(seed).batchSize(batchSize).build();
+    return b.layer(layer).seed(seed).batchSize(batchSize).fast(fast.mode()).build();
   }
 }

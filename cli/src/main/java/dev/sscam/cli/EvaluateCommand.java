@@ -32,6 +32,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Mixin EvaluationOptions evaluation;
 
+  @Mixin FastOptions fast;
+
   @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
   boolean quiet;
 
@@ -70,7 +72,7 @@ final class EvaluateCommand implements Callable<Integer> {
       };
       computed = Evaluation.run(m, new Evaluation.Settings(data, chosen, evaluation.images(),
           evaluation.seed(), evaluation.samples(), evaluation.sigma(), evaluation.step(), out, evaluation.preset(),
-          evaluation.reading()),
+          evaluation.reading(), fast.mode()),
           note -> stderr.println("sscam: note: " + note), listener);
     } finally {
       bar.finish();

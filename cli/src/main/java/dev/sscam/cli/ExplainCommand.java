@@ -5,6 +5,7 @@ import dev.sscam.SscamException;
 import dev.sscam.cam.CamMethod;
 import dev.sscam.cam.CamOptions;
 import dev.sscam.cam.Explainer;
+import dev.sscam.cam.FastEstimate;
 import dev.sscam.cam.Methods;
 import dev.sscam.cam.SaliencyMap;
 import dev.sscam.io.Npy;
@@ -107,14 +108,24 @@ final class ExplainCommand implements Callable<Integer> {
             o.put("all_zero", s.allZero());
             o.put("layer", s.provenance().layer());
             o.put("passes", s.provenance().forwardPasses());
+            if (s.provenance().isFast()) {
+              FastEstimate f = s.provenance().fast();
+              Map<String, Object> fo = new LinkedHashMap<>();
+              fo.put("tolerance", f.tolerance());
+              fo.put("passes", f.passes());
+              fo.put("exact_passes", f.exactPasses());
+              fo.put("estimated_rms_error", f.estimatedError());
+              o.put("fast", fo);
+            }
             o.put("seconds", s.provenance().seconds());
             o.put("options", s.provenance().options());
             o.put("model_sha256", s.provenance().modelSha256());
             o.put("files", files);
             stdout.println(mapper.writeValueAsString(o));
           } else {
-            stdout.printf("%s  %-18s class %d (%s) p=%.3f  %d passes  %.1fs  -> %s%s%n", stem, method.id(),
-                s.classIndex(), s.label(), s.probability(), s.provenance().forwardPasses(), s.provenance().seconds(),
+            stdout.printf("%s  %-18s class %d (%s) p=%.3f  %d passes%s  %.1fs  -> %s%s%n", stem, method.id(),
+                s.classIndex(), s.label(), s.probability(), s.provenance().forwardPasses(),
+                s.provenance().isFast() ? " (" + s.provenance().fast().describe() + ")" : "", s.provenance().seconds(),
                 png, s.allZero() ? "  [map is zero everywhere: no positive channel weight; under --preset equations try a smaller --sigma, or the default preset authors]" : "");
           }
           stdout.flush();

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         PredictCommand.class,
         LayersCommand.class,
         BenchCommand.class,
+        FidelityCommand.class,
         EvaluateCommand.class,
         ReportCommand.class,
         StudyCommand.class,

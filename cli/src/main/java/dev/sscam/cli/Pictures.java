@@ -12,9 +12,15 @@ import java.nio.file.Path;
 final class Pictures {
   private Pictures() {}
 
-  /** The overlay title: {@code Sandal p=0.87 — SS-CAM (2)}. */
+  /**
+   * The overlay title: {@code Sandal p=0.87 — SS-CAM (2)}; a fast map says so, with its estimated
+   * error: {@code — SS-CAM (2), fast ≈0.012}.
+   */
   static String title(SaliencyMap s, String methodTitle) {
-    return String.format("%s p=%.2f — %s%s", s.label(), s.probability(), methodTitle, s.allZero() ? " (zero map)" : "");
+    String fast = s.provenance().isFast()
+        ? String.format(java.util.Locale.ROOT, ", fast ≈%.3f", s.provenance().fast().estimatedError()) : "";
+    return String.format("%s p=%.2f — %s%s%s", s.label(), s.probability(), methodTitle, fast,
+        s.allZero() ? " (zero map)" : "");
   }
 
   /**

@@ -48,7 +48,7 @@ class CliTest {
     java.io.ByteArrayOutputStream traced = new java.io.ByteArrayOutputStream();
     System.setErr(new java.io.PrintStream(traced, true));
     try {
-      for (String command : List.of("explain", "compare", "predict", "layers", "bench", "evaluate", "report")) {
+      for (String command : List.of("explain", "compare", "predict", "layers", "bench", "fidelity", "evaluate", "report")) {
         Run r = sscam(command, "--help");
         assertThat(r.code()).as(command).isZero();
         assertThat(r.out()).as(command).startsWith("Usage: sscam " + command);
@@ -123,6 +123,34 @@ class CliTest {
     assertThat(o.get("method").asText()).isEqualTo("ss-cam-2");
     assertThat(o.get("image").asText()).isEqualTo("FS2026_val_00000002");
     assertThat(Files.exists(out.resolve("FS2026_val_00000002.ss-cam-2.png"))).isTrue();
+  }
+
+  @Test
+  void aFastMapSaysSoInItsJsonLineAndTitle() throws Exception {
+    Path out = dir.resolve("out");
+    Run r = sscam("explain", "--samples", "2", "--fast", "--json", "-q", "-o", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode o = new ObjectMapper().readTree(r.out().trim());
+    JsonNode fast = o.get("fast");
+    assertThat(fast).as("fast provenance").isNotNull();
+    assertThat(fast.get("tolerance").asDouble()).isEqualTo(dev.sscam.cam.FastMode.DEFAULT_TOLERANCE);
+    assertThat(fast.get("passes").asLong()).isLessThanOrEqualTo(fast.get("exact_passes").asLong());
+    assertThat(fast.get("estimated_rms_error").asDouble()).isBetween(0.0, dev.sscam.cam.FastMode.DEFAULT_TOLERANCE);
+    assertThat(o.get("options").get("fast-tolerance").asDouble()).isEqualTo(dev.sscam.cam.FastMode.DEFAULT_TOLERANCE);
+    Run text = sscam("explain", "--samples", "2", "--fast-tolerance", "0.05", "-q", "-o", out.toString());
+    assertThat(text.out()).contains("(fast: ").contains("tolerance 0.05");
+    Run exact = sscam("explain", "--method", "grad-cam", "--json", "-q", "-o", out.toString());
+    assertThat(new ObjectMapper().readTree(exact.out().trim()).has("fast")).isFalse();
+  }
+
+  @Test
+  void fidelityComparesFastAndExactMapsPerMethod() {
+    Run r = sscam("fidelity", "--data", BundledExample.image().getParent().getParent().getParent().toString(),
+        "--images", "1", "--methods", "score-cam");
+    assertThat(r.code()).as(r.err()).isZero();
+    // One table row: method, images, passes (exact, fast), passes ratio (never above 1), seconds ratio, Pearson.
+    assertThat(r.out()).containsPattern("\\| score-cam \\| 1 \\| \\d+ \\| \\d+ \\| (0\\.\\d{3}|1\\.000) / (0\\.\\d{3}|1\\.000) \\| "
+        + "[0-9.]+ \\| (0\\.99\\d\\d|1\\.0000) / ");
   }
 
   @Test
@@ -229,6 +257,8 @@ class CliTest {
         {new String[] {"explain", img, "--class", "10", "--method", "grad-cam"}, "out of range"},
         {new String[] {"explain", img, "--samples", "0"}, "samples"},
         {new String[] {"explain", img, "--sigma", "-1"}, "sigma"},
+        {new String[] {"explain", img, "--fast-tolerance", "-0.1"}, "fast tolerance must be a finite number >= 0"},
+        {new String[] {"explain", img, "--fast-tolerance", "NaN"}, "fast tolerance must be a finite number >= 0"},
         {new String[] {"explain", img, "--method", "magic-cam"}, "unknown method"},
         {new String[] {"predict", dir.resolve("missing.jpg").toString()}, "not found"},
     };

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param layer target layer id, or null for the model's default
  * @param batchSize images per forward pass
  * @param seed seed of every noise draw
+ * @param fast fast mode of the score-based methods, or null for the exact maps (the default)
  */
 public record CamOptions(
     int samples,
@@ -30,7 +31,8 @@ public record CamOptions(
     int targetClass,
     String layer,
     int batchSize,
-    long seed) {
+    long seed,
+    FastMode fast) {
 
   /** The defaults: the {@code authors} preset, N = 35, σ = 2. */
   public static CamOptions defaults() {
@@ -55,6 +57,7 @@ public record CamOptions(
     b.layer = layer;
     b.batchSize = batchSize;
     b.seed = seed;
+    b.fast = fast;
     return b;
   }
 
@@ -97,6 +100,9 @@ public record CamOptions(
     m.put("layer", layer == null ? "default" : layer);
     m.put("batch-size", batchSize);
     m.put("seed", seed);
+    if (fast != null) {
+      m.put("fast-tolerance", fast.tolerance());
+    }
     return m;
   }
 
@@ -112,6 +118,7 @@ public record CamOptions(
     private String layer;
     private int batchSize = 16;
     private long seed = 0;
+    private FastMode fast;
 
     private Builder() {}
 
@@ -204,6 +211,12 @@ public record CamOptions(
       return this;
     }
 
+    /** Fast mode (null: exact, the default) for Score-CAM and SS-CAM; other methods ignore it. */
+    public Builder fast(FastMode v) {
+      fast = v;
+      return this;
+    }
+
     /** Validates and builds: N ≥ 1, σ ≥ 0 (finite), n ≥ 1, σ_s ≥ 0, batch ≥ 1, class ≥ -1. */
     public CamOptions build() {
       if (samples < 1) {
@@ -225,7 +238,7 @@ public record CamOptions(
         throw new SscamException("class index must be >= 0, got " + targetClass);
       }
       return new CamOptions(samples, sigma, smoothSamples, smoothSigma, preset, reading,
-          targetClass, layer, batchSize, seed);
+          targetClass, layer, batchSize, seed, fast);
     }
   }
 }

@@ -51,15 +51,14 @@ public final class Explainer {
     float[] sum = weightedSum(ctx, weighted(weights.alpha(), weighting));
     // Finite activations and gradients can still overflow into the map: never draw a NaN map.
     NonFiniteOutputException.requireFinite(sum, "map at " + layer.name());
-    float[] e = ctx.upsample().apply(sumAt == SumAt.INPUT ? sum : relu(sum.clone()));
-    relu(e);
+    float[] e = unnormalisedExplanation(ctx, sum, sumAt);
     boolean allZero = MinMax.isConstant(e, 0, e.length);
     float[] l = relu(sum);
     MinMax.normaliseInPlace(e);
     MinMax.normaliseInPlace(l);
     double seconds = (System.nanoTime() - t0) / 1e9;
     Provenance p = new Provenance(method.id(), options.asMap(), options.seed(), layer.name(), layer.tensor(),
-        model.file().path().toString(), model.file().sha256(), weights.forwardPasses() + 1, seconds);
+        model.file().path().toString(), model.file().sha256(), weights.forwardPasses() + 1, seconds, weights.fast());
     return new SaliencyMap(c, model.card().label(c), options.score().of(logits, c), Score.softmax(logits, c),
         logits[c], l, layer.height(), layer.width(), e, model.card().height(), model.card().width(),
         weights.alpha(), allZero, p);
@@ -81,6 +80,19 @@ public final class Explainer {
       }
     }
     return best;
+  }
+
+  /**
+   * {@code ReLU(U(sum))} under {@code sum-at=input}, {@code ReLU(U(ReLU(sum)))} under {@code feature}:
+   * E before its min-max normalisation, from the weighted sum {@code Σ_k α_k A_k} (not modified).
+   */
+  static float[] unnormalisedExplanation(CamContext ctx, float[] sum, SumAt sumAt) {
+    return relu(ctx.upsample().apply(sumAt == SumAt.INPUT ? sum : relu(sum.clone())));
+  }
+
+  /** E of channel weights {@code alpha} as {@link #explain} computes it, normalised. */
+  static float[] explanation(CamContext ctx, float[] alpha, ChannelWeighting weighting, SumAt sumAt) {
+    return MinMax.normaliseInPlace(unnormalisedExplanation(ctx, weightedSum(ctx, weighted(alpha, weighting)), sumAt));
   }
 
   /** {@code α} or {@code softmax(α)} over channels. */

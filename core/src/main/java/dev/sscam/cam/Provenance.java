@@ -14,6 +14,8 @@ import java.util.Map;
  * @param modelSha256 SHA-256 of the model file and its external data
  * @param forwardPasses model forward passes spent on this map (activations run included)
  * @param seconds wall time of the whole map
+ * @param fast for a fast map ({@link FastMode}): passes spent against the exact count and the
+ *     estimated error; null for an exact map
  */
 public record Provenance(
     String method,
@@ -24,4 +26,11 @@ public record Provenance(
     String model,
     String modelSha256,
     long forwardPasses,
-    double seconds) {}
+    double seconds,
+    FastEstimate fast) {
+
+  /** Whether the map is a fast (approximate) one. */
+  public boolean isFast() {
+    return fast != null;
+  }
+}

@@ -25,19 +25,18 @@ public final class ScoreCam implements CamMethod {
 
   @Override
   public ChannelWeights weights(CamContext ctx) {
-    int[] active = ActiveChannels.nonConstant(ctx);
+    return draws(ctx).weights(ctx);
+  }
+
+  /** One draw per non-constant channel: {@code X0 ∘ H_k}. */
+  static ScoreDraws draws(CamContext ctx) {
     int pixels = ctx.inputPixels();
     float[] x0 = ctx.input();
+    int[] active = ActiveChannels.nonConstant(ctx);
     float[] mask = new float[pixels];
-    double[] scores = ctx.scoring().scores(active.length, (index, dst, off) -> {
-      ctx.mask(active[index], mask);
+    return new ScoreDraws(active, 1, (a, i, dst, off) -> {
+      ctx.mask(active[a], mask);
       MaskedInputs.multiply(x0, mask, pixels, dst, off);
-    }, ctx.classIndex(), ctx.options().score(), ctx.progress());
-    double baseline = ctx.subtractedBaseline();
-    float[] alpha = new float[ctx.channels()];
-    for (int i = 0; i < active.length; i++) {
-      alpha[active[i]] = (float) (scores[i] - baseline);
-    }
-    return new ChannelWeights(alpha, active.length + 1L);
+    });
   }
 }

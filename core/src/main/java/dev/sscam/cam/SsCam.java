@@ -49,51 +49,35 @@ public final class SsCam implements CamMethod {
     Reading reading = ctx.options().reading();
     int[] active = reading.noiseScale() == NoiseScale.ABSOLUTE ? ActiveChannels.nonZero(ctx)
         : ActiveChannels.nonConstant(ctx);
-    int n = ctx.options().samples();
-    NoisyInputs inputs = new NoisyInputs(ctx, smoothing, active, n);
-    double[] scores = ctx.scoring().scores(active.length * n, inputs::build, ctx.classIndex(),
-        ctx.options().score(), ctx.progress());
-    double baseline = ctx.subtractedBaseline();
-    float[] alpha = new float[ctx.channels()];
-    for (int a = 0; a < active.length; a++) {
-      // Running mean: N equal terms give exactly that term (σ = 0 reproduces Score-CAM bit for bit).
-      double mean = 0;
-      for (int i = 0; i < n; i++) {
-        mean += ((scores[a * n + i] - baseline) - mean) / (i + 1);
-      }
-      alpha[active[a]] = (float) mean;
-    }
-    return new ChannelWeights(alpha, (long) active.length * n + 1L);
+    NoisyInputs inputs = new NoisyInputs(ctx, smoothing, active);
+    return new ScoreDraws(active, ctx.options().samples(), inputs::build).weights(ctx);
   }
 
   /**
-   * Builds SS-CAM's noisy input {@code index = a·N + i} (channel {@code active[a]}, sample {@code i}).
-   * Called in index order from one thread, so the channel's base tensor and noise std are computed once.
+   * Builds SS-CAM's noisy input {@code i} of channel {@code active[a]}. Called from one thread, channel
+   * by channel, so the channel's base tensor and noise std are computed once per run of its draws.
    */
   static final class NoisyInputs {
     private final CamContext ctx;
     private final Smoothing smoothing;
     private final int[] active;
-    private final int n;
     private final int pixels;
     private final float[] x0;
     private final float[] base;
     private int baseOf = -1;
     private double std;
 
-    NoisyInputs(CamContext ctx, Smoothing smoothing, int[] active, int n) {
+    NoisyInputs(CamContext ctx, Smoothing smoothing, int[] active) {
       this.ctx = ctx;
       this.smoothing = smoothing;
       this.active = active;
-      this.n = n;
       this.pixels = ctx.inputPixels();
       this.x0 = ctx.input();
       this.base = new float[smoothing == Smoothing.MASK ? pixels : 3 * pixels];
     }
 
-    void build(int index, float[] dst, int off) {
-      int k = active[index / n];
-      int i = index % n;
+    void build(int a, int i, float[] dst, int off) {
+      int k = active[a];
       if (baseOf != k) {
         prepare(k);
         baseOf = k;

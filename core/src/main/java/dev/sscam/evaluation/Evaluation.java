@@ -3,6 +3,7 @@ package dev.sscam.evaluation;
 import dev.sscam.SscamException;
 import dev.sscam.cam.CamMethod;
 import dev.sscam.cam.CamOptions;
+import dev.sscam.cam.FastMode;
 import dev.sscam.cam.Preset;
 import dev.sscam.cam.Reading;
 import dev.sscam.data.Dataset;
@@ -34,9 +35,16 @@ public final class Evaluation {
    * @param out the output folder (config.json, results.jsonl)
    * @param preset CAM options preset
    * @param reading the reading options in force: the preset's, with any overrides
+   * @param fast fast mode of the score-based methods, or null for exact maps
    */
   public record Settings(Path data, List<CamMethod> methods, int images, long seed, int samples, double sigma,
-      int step, Path out, Preset preset, Reading reading) {
+      int step, Path out, Preset preset, Reading reading, FastMode fast) {
+
+    /** Settings of exact maps. */
+    public Settings(Path data, List<CamMethod> methods, int images, long seed, int samples, double sigma, int step,
+        Path out, Preset preset, Reading reading) {
+      this(data, methods, images, seed, samples, sigma, step, out, preset, reading, null);
+    }
 
     /** Settings under {@code preset}'s reading, named as on the command line ({@code authors}...). */
     public Settings(Path data, List<CamMethod> methods, int images, long seed, int samples, double sigma, int step,
@@ -47,7 +55,7 @@ public final class Evaluation {
     /** The CAM options of these settings at {@code batchSize}. */
     public CamOptions camOptions(int batchSize) {
       return CamOptions.builder().preset(preset).reading(reading).samples(samples).sigma(sigma).seed(seed)
-          .batchSize(batchSize).build();
+          .batchSize(batchSize).fast(fast).build();
     }
   }
 
@@ -88,7 +96,8 @@ public final class Evaluation {
    */
   public static EvaluationConfig config(Settings s, String modelSha256, String dataset, List<String> ids) {
     return new EvaluationConfig(modelSha256, s.methods().stream().map(CamMethod::id).toList(), s.images(), s.seed(),
-        s.samples(), s.sigma(), s.step(), dataset, EvaluationConfig.hashOf(ids), s.preset().id(), s.reading().asMap());
+        s.samples(), s.sigma(), s.step(), dataset, EvaluationConfig.hashOf(ids), s.preset().id(), s.reading().asMap(),
+        s.fast() == null ? null : s.fast().tolerance());
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.sscam.evaluation;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sscam.SscamException;
@@ -36,6 +38,8 @@ import java.util.Objects;
  *     absent in older files means {@code equations}, and {@code paper} (its old name) is read as such
  * @param reading every reading option in force (option → value, as on the command line), the
  *     preset's with any overrides; absent in older files means the preset's
+ * @param fastTolerance the tolerance of fast mode ({@code evaluate --fast}), or null for exact maps;
+ *     absent in older files means exact
  */
 public record EvaluationConfig(
     String modelSha256,
@@ -48,7 +52,9 @@ public record EvaluationConfig(
     String dataset,
     String imageListHash,
     String preset,
-    Map<String, String> reading) {
+    Map<String, String> reading,
+    // Left out when null, so an exact run's file is as before fast mode existed.
+    @JsonInclude(JsonInclude.Include.NON_NULL) Double fastTolerance) {
 
   /** The file name inside the output folder. */
   public static final String FILE = "config.json";
@@ -63,10 +69,22 @@ public record EvaluationConfig(
         reading == null ? p.reading().asMap() : p.reading().with(reading).asMap()));
   }
 
-  /** A configuration whose reading is exactly {@code preset}'s. */
+  /** A configuration of exact maps whose reading is exactly {@code preset}'s. */
   public EvaluationConfig(String modelSha256, List<String> methods, int images, long seed, int samples, double sigma,
       int step, String dataset, String imageListHash, String preset) {
     this(modelSha256, methods, images, seed, samples, sigma, step, dataset, imageListHash, preset, null);
+  }
+
+  /** A configuration of exact maps. */
+  public EvaluationConfig(String modelSha256, List<String> methods, int images, long seed, int samples, double sigma,
+      int step, String dataset, String imageListHash, String preset, Map<String, String> reading) {
+    this(modelSha256, methods, images, seed, samples, sigma, step, dataset, imageListHash, preset, reading, null);
+  }
+
+  /** Whether the maps are fast mode's, not exact. */
+  @JsonIgnore
+  public boolean isFast() {
+    return fastTolerance != null;
   }
 
   /** SHA-256 (hex) of the ids joined by '\n': identifies the image list. */
@@ -110,6 +128,9 @@ public record EvaluationConfig(
       if (!Objects.equals(reading.get(option), other.reading.get(option))) {
         out.add(option);
       }
+    }
+    if (!Objects.equals(fastTolerance, other.fastTolerance)) {
+      out.add(fastTolerance == null || other.fastTolerance == null ? "fast" : "fast-tolerance");
     }
     return out;
   }

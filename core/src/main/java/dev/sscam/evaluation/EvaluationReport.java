@@ -274,7 +274,7 @@ public final class EvaluationReport {
 
   /** The report as Markdown: the three tables (mean [95% CI] (n)), Win %, Wilcoxon, provenance. */
   public String markdown() {
-    StringBuilder sb = new StringBuilder("# sscam evaluation\n\n");
+    StringBuilder sb = new StringBuilder("# ").append(title()).append("\n\n");
     if (skippedSummary() != null) {
       sb.append(skippedSummary()).append("\n\n");
     }
@@ -322,6 +322,13 @@ public final class EvaluationReport {
     return sb.toString();
   }
 
+  /** {@code sscam evaluation}, marked when the maps of Score-CAM and SS-CAM are fast mode's, not exact. */
+  String title() {
+    return config != null && config.isFast()
+        ? "sscam evaluation (fast mode, tolerance " + config.fastTolerance() + ": Score-CAM and SS-CAM maps are approximate)"
+        : "sscam evaluation";
+  }
+
   private String provenance() {
     if (config == null) {
       return "no config.json";
@@ -329,7 +336,10 @@ public final class EvaluationReport {
     return "model sha256: " + config.modelSha256() + "\nmethods: " + String.join(", ", config.methods())
         + "\nimages: " + config.images() + " (list sha256 " + config.imageListHash() + ")\nseed: " + config.seed()
         + "\nsamples: " + config.samples() + "\nsigma: " + config.sigma() + "\nstep: " + config.step()
-        + "\ndataset: " + config.dataset() + "\npreset: " + config.preset() + readingNote() + "\nversions: " + versions();
+        + "\ndataset: " + config.dataset() + "\npreset: " + config.preset() + readingNote()
+        + "\nmaps: " + (config.isFast() ? "fast mode, tolerance " + config.fastTolerance()
+            + " (estimated RMS error of E; score-cam, ss-cam-1, ss-cam-2 only)" : "exact")
+        + "\nversions: " + versions();
   }
 
   /** The reading options in force, overrides of the preset marked (gradient methods use none of them). */
@@ -390,6 +400,7 @@ public final class EvaluationReport {
   public String html(Path dir) {
     Map<String, Object> page = new HashMap<>();
     List<Map<String, Object>> tables = new ArrayList<>();
+    page.put("title", title());
     if (skippedSummary() != null) {
       page.put("skipped", skippedSummary());
     }

@@ -95,21 +95,17 @@ public final class ImageEvaluation {
     ClassProbability p = probability();
     double y = p.probabilities(x, 1, c)[0];
     double o = p.probabilities(masked(x, e), 1, c)[0];
-    double drop = y > 0 ? 100.0 * Math.max(0.0, y - o) / y : 0.0;
+    double drop = drop(y, o);
     int increase = y < o ? 1 : 0;
     CausalCurve deletion = causal.deletion(p, x, shape, e, c);
     CausalCurve insertion = causal.insertion(p, x, shape, e, c);
 
     Double energy = null;
     Double boxShare = null;
-    List<PixelBox> boxes = item.boxesOf(c);
-    if (boxes.isEmpty() && item.hasLabel()) {
-      boxes = item.boxesOf(item.label());
-    }
-    if (!boxes.isEmpty()) {
-      Region region = Region.ofBoxes(boxes, item.width(), item.height(), shape.width(), shape.height());
-      energy = EnergyPointingGame.score(e, region).percent();
-      boxShare = 100.0 * region.areaShare();
+    Region boxes = boxRegion(item, c);
+    if (boxes != null) {
+      energy = EnergyPointingGame.score(e, boxes).percent();
+      boxShare = 100.0 * boxes.areaShare();
     }
     Double maskEnergy = null;
     if (item.mask() != null) {
@@ -120,6 +116,23 @@ public final class ImageEvaluation {
     return new ImageResult(item.id(), c, item.label(), method.id(), y, o, drop, increase,
         deletion.aucPercent(), insertion.aucPercent(), energy, boxShare, maskEnergy, map.allZero(), seconds,
         deletion.probabilities(), insertion.probabilities());
+  }
+
+  /** The drop {@code 100·max(0, Y − O)/Y} (0 when {@code Y = 0}). */
+  static double drop(double y, double o) {
+    return y > 0 ? 100.0 * Math.max(0.0, y - o) / y : 0.0;
+  }
+
+  /**
+   * The pointing game's region at the input's size: the boxes of class {@code c}, else of the
+   * item's label (see the class comment); null when the item has neither.
+   */
+  Region boxRegion(DatasetItem item, int c) {
+    List<PixelBox> boxes = item.boxesOf(c);
+    if (boxes.isEmpty() && item.hasLabel()) {
+      boxes = item.boxesOf(item.label());
+    }
+    return boxes.isEmpty() ? null : Region.ofBoxes(boxes, item.width(), item.height(), shape.width(), shape.height());
   }
 
   /** {@code X0 ∘ E}: each channel multiplied pixel-wise by E. */

@@ -64,6 +64,38 @@ final class TestModels {
     return OnnxClassifier.open(OnnxModelFile.of(b.build(), "conv_stride2_gap_linear.onnx"), null, 16, 1);
   }
 
+  /**
+   * x [N,3,8,8] → Conv 1×1 stride 2 (3→{@code k}, seeded random weights, channel {@code j}'s scaled
+   * by {@code decay^j}, so that activations range from large to tiny as in real layers) → Relu = A
+   * [k, 4, 4] → GlobalAveragePool → Flatten → Gemm(transB, random [3, k]) → logits.
+   */
+  static OnnxClassifier wide(int k, double decay, long seed) {
+    Random r = new Random(seed);
+    float[] conv = new float[k * 3];
+    for (int j = 0; j < k; j++) {
+      for (int ch = 0; ch < 3; ch++) {
+        conv[j * 3 + ch] = (float) (r.nextGaussian() * Math.pow(decay, j));
+      }
+    }
+    float[] fc = new float[C * k];
+    for (int i = 0; i < fc.length; i++) {
+      fc[i] = (float) (2 * r.nextGaussian());
+    }
+    OnnxGraphBuilder b = new OnnxGraphBuilder("wide").opset(13);
+    b.input("input", -1, 3, SIZE, SIZE);
+    b.initializer("conv.weight", conv, k, 3, 1, 1);
+    b.initializer("fc.weight", fc, C, k);
+    b.initializer("fc.bias", new float[C], C);
+    b.node("Conv").name("/features/conv/Conv").inputs("input", "conv.weight").outputs("conv_out")
+        .attrInts("strides", 2, 2).add();
+    b.node("Relu").name("/features/relu/Relu").inputs("conv_out").outputs("features").add();
+    b.node("GlobalAveragePool").name("/avgpool/GlobalAveragePool").inputs("features").outputs("pooled").add();
+    b.node("Flatten").name("/Flatten").inputs("pooled").outputs("flat").add();
+    b.node("Gemm").name("/fc/Gemm").inputs("flat", "fc.weight", "fc.bias").outputs("logits").attrInt("transB", 1).add();
+    b.output("logits");
+    return OnnxClassifier.open(OnnxModelFile.of(b.build(), "wide.onnx"), null, 16, 1);
+  }
+
   static float[] convWeights() {
     return new float[] {
         0.9f, 0.1f, 0.2f,

@@ -48,4 +48,31 @@ class EvaluationConfigTest {
   void aConfigWithoutPresetIsTheOldDefaultEquations() {
     assertThat(config(null, null).preset()).isEqualTo("equations");
   }
+
+  @Test
+  void fastModeIsRecordedSoThatAResumeCannotMixExactAndFastMaps(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("config.json");
+    Files.writeString(f, OLD, StandardCharsets.UTF_8);
+    EvaluationConfig old = EvaluationConfig.read(f);
+    assertThat(old.fastTolerance()).as("a file from before fast mode holds exact maps").isNull();
+    assertThat(old.isFast()).isFalse();
+    EvaluationConfig exact = config("equations", null);
+    EvaluationConfig fast = new EvaluationConfig("abc", List.of("score-cam", "ss-cam-1"), 4, 7, 10, 2.0, 224, "/data", "h",
+        "equations", null, 0.02);
+    assertThat(old.differences(fast)).containsExactly("fast");
+    assertThat(fast.differences(exact)).containsExactly("fast");
+    EvaluationConfig looser = new EvaluationConfig("abc", List.of("score-cam", "ss-cam-1"), 4, 7, 10, 2.0, 224, "/data",
+        "h", "equations", null, 0.05);
+    assertThat(fast.differences(looser)).containsExactly("fast-tolerance");
+    Path g = dir.resolve("fast.json");
+    fast.write(g);
+    EvaluationConfig back = EvaluationConfig.read(g);
+    assertThat(back.fastTolerance()).isEqualTo(0.02);
+    assertThat(back.differences(fast)).isEmpty();
+    List<ImageResult> one = List.of(ResultsLogTest.result("a", "score-cam", 0.5, 0.4));
+    assertThat(EvaluationReport.of(one, fast, 7).markdown())
+        .startsWith("# sscam evaluation (fast mode, tolerance 0.02").contains("maps: fast mode, tolerance 0.02");
+    assertThat(EvaluationReport.of(one, fast, 7).html(null)).contains("<h1>sscam evaluation (fast mode, tolerance 0.02");
+    assertThat(EvaluationReport.of(one, exact, 7).markdown()).startsWith("# sscam evaluation\n").contains("maps: exact");
+  }
 }
