@@ -199,19 +199,10 @@ final class FastChannelWeights {
     double b = Arrays.stream(sum).max().orElse(0);
     float[] e = Explainer.unnormalisedExplanation(ctx, Explainer.weightedSum(ctx, weights()),
         ctx.options().reading().sumAt());
-    double range = range(e);
+    double range = MinMax.range(e);
     return range > 0 ? 2 * b / range : Double.POSITIVE_INFINITY;
   }
 
-  private static double range(float[] x) {
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : x) {
-      min = Math.min(min, v);
-      max = Math.max(max, v);
-    }
-    return max - min;
-  }
 
   /** The variance of visited channel {@code c}'s weight against its exact one after {@code m ≥ 1} draws. */
   private double variance(int c, int m, double[] prior) {

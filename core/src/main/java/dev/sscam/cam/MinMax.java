@@ -26,6 +26,17 @@ public final class MinMax {
     return m;
   }
 
+  /** {@code max m − min m}, in double (0 for a constant map). */
+  public static double range(float[] m) {
+    float min = Float.POSITIVE_INFINITY;
+    float max = Float.NEGATIVE_INFINITY;
+    for (float v : m) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    return (double) max - min;
+  }
+
   /** A normalised copy of {@code m}. */
   public static float[] normalise(float[] m) {
     return normaliseInPlace(m.clone());

@@ -111,17 +111,8 @@ public final class SsCam implements CamMethod {
         ctx.mask(k, mask);
         MaskedInputs.multiply(x0, mask, pixels, base, 0);
       }
-      std = reading.noiseScale().std(ctx.options().sigma(), range(base));
+      std = reading.noiseScale().std(ctx.options().sigma(), MinMax.range(base));
     }
 
-    private static double range(float[] x) {
-      float min = Float.POSITIVE_INFINITY;
-      float max = Float.NEGATIVE_INFINITY;
-      for (float v : x) {
-        min = Math.min(min, v);
-        max = Math.max(max, v);
-      }
-      return (double) max - min;
-    }
   }
 }
