@@ -36,12 +36,7 @@ final class TestModels {
     b.initializer("fc.weight", fcWeights(), C, K);
     b.initializer("fc.bias", new float[] {0.1f, -0.2f, 0.05f}, C);
     b.node("Conv").name("/features/conv/Conv").inputs(x, "conv.weight").outputs("conv_out").add();
-    b.node("Relu").name("/features/relu/Relu").inputs("conv_out").outputs("features").add();
-    b.node("GlobalAveragePool").name("/avgpool/GlobalAveragePool").inputs("features").outputs("pooled").add();
-    b.node("Flatten").name("/Flatten").inputs("pooled").outputs("flat").add();
-    b.node("Gemm").name("/fc/Gemm").inputs("flat", "fc.weight", "fc.bias").outputs("logits").attrInt("transB", 1).add();
-    b.output("logits");
-    return OnnxClassifier.open(OnnxModelFile.of(b.build(), "conv_gap_linear.onnx"), null, 16, 1);
+    return reluGapLinear(b, "conv_gap_linear.onnx");
   }
 
   /**
@@ -56,12 +51,7 @@ final class TestModels {
     b.initializer("fc.bias", new float[] {0.1f, -0.2f, 0.05f}, C);
     b.node("Conv").name("/features/conv/Conv").inputs("input", "conv.weight").outputs("conv_out")
         .attrInts("strides", 2, 2).add();
-    b.node("Relu").name("/features/relu/Relu").inputs("conv_out").outputs("features").add();
-    b.node("GlobalAveragePool").name("/avgpool/GlobalAveragePool").inputs("features").outputs("pooled").add();
-    b.node("Flatten").name("/Flatten").inputs("pooled").outputs("flat").add();
-    b.node("Gemm").name("/fc/Gemm").inputs("flat", "fc.weight", "fc.bias").outputs("logits").attrInt("transB", 1).add();
-    b.output("logits");
-    return OnnxClassifier.open(OnnxModelFile.of(b.build(), "conv_stride2_gap_linear.onnx"), null, 16, 1);
+    return reluGapLinear(b, "conv_stride2_gap_linear.onnx");
   }
 
   /**
@@ -88,12 +78,17 @@ final class TestModels {
     b.initializer("fc.bias", new float[C], C);
     b.node("Conv").name("/features/conv/Conv").inputs("input", "conv.weight").outputs("conv_out")
         .attrInts("strides", 2, 2).add();
+    return reluGapLinear(b, "wide.onnx");
+  }
+
+  /** The shared head: "conv_out" → Relu = A ("features") → GlobalAveragePool → Flatten → Gemm(transB) → logits. */
+  private static OnnxClassifier reluGapLinear(OnnxGraphBuilder b, String fileName) {
     b.node("Relu").name("/features/relu/Relu").inputs("conv_out").outputs("features").add();
     b.node("GlobalAveragePool").name("/avgpool/GlobalAveragePool").inputs("features").outputs("pooled").add();
     b.node("Flatten").name("/Flatten").inputs("pooled").outputs("flat").add();
     b.node("Gemm").name("/fc/Gemm").inputs("flat", "fc.weight", "fc.bias").outputs("logits").attrInt("transB", 1).add();
     b.output("logits");
-    return OnnxClassifier.open(OnnxModelFile.of(b.build(), "wide.onnx"), null, 16, 1);
+    return OnnxClassifier.open(OnnxModelFile.of(b.build(), fileName), null, 16, 1);
   }
 
   static float[] convWeights() {
