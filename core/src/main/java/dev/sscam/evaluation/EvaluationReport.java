@@ -31,7 +31,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * The paper's tables from an evaluation's results: per method the mean and a seeded bootstrap 95%
  * interval of Average Drop, Increase in Confidence, deletion and insertion AUC, energy pointing
  * game (boxes and masks) and box share; the Win % matrix over the images every method finished;
- * the Wilcoxon signed-rank p-value of each method's drops against Score-CAM's on those images; the
+ * the Wilcoxon signed-rank p-value of each method's drops against Score-CAM's on those images, and
+ * each method's paired difference to Score-CAM on drop, deletion, insertion and box energy (mean,
+ * bootstrap interval, Wilcoxon p); the
  * share of empty maps (E = 0 everywhere) and the seconds per image; and the mean deletion/insertion
  * curves. A table no method has a figure for (Table III on a plain image folder) is left out. Written as {@code report.md}, {@code report.csv} and a
  * self-contained {@code report.html}.
@@ -69,6 +71,8 @@ public final class EvaluationReport {
   private final Map<String, Map<String, MetricSummary>> summaries = new LinkedHashMap<>();
   private final WinRate winRate;
   private final Map<String, PairedTest.Result> wilcoxon = new LinkedHashMap<>();
+  /** Metric key → method → its paired difference to Score-CAM on the complete images. */
+  private final Map<String, Map<String, PairedDifference>> paired = new LinkedHashMap<>();
   private final Map<String, double[]> meanDeletion = new LinkedHashMap<>();
   private final Map<String, double[]> meanInsertion = new LinkedHashMap<>();
   private final EvaluationConfig config;
@@ -137,7 +141,49 @@ public final class EvaluationReport {
           wilcoxon.put(m, PairedTest.wilcoxon(drops, base));
         }
       }
+      for (String key : PAIRED_METRICS) {
+        Function<ImageResult, Double> f = METRICS.get(key);
+        List<Map<String, ImageResult>> usable = complete.stream()
+            .filter(r -> methods.stream().allMatch(m -> f.apply(r.get(m)) != null)).toList();
+        if (usable.isEmpty()) {
+          continue;
+        }
+        double[] b = usable.stream().mapToDouble(r -> f.apply(r.get(BASELINE))).toArray();
+        Map<String, PairedDifference> row = new LinkedHashMap<>();
+        for (String m : methods) {
+          if (!m.equals(BASELINE)) {
+            double[] a = usable.stream().mapToDouble(r -> f.apply(r.get(m))).toArray();
+            double[] d = new double[a.length];
+            for (int i = 0; i < a.length; i++) {
+              d[i] = a[i] - b[i];
+            }
+            row.put(m, new PairedDifference(new Bootstrap(seed).mean(d), PairedTest.wilcoxon(a, b)));
+          }
+        }
+        paired.put(key, row);
+      }
     }
+  }
+
+  /** The metrics compared with Score-CAM image by image: the paper's Tables I–III. */
+  private static final List<String> PAIRED_METRICS = List.of("drop", "deletion", "insertion", "energy");
+
+  /**
+   * A method's paired difference to Score-CAM on one metric over the images every method finished:
+   * the mean of {@code a_i − b_i} with its seeded bootstrap 95% interval, and the Wilcoxon signed-rank
+   * test of the pairs.
+   *
+   * @param difference mean [CI] of method minus Score-CAM
+   * @param test the two-sided Wilcoxon signed-rank test
+   */
+  public record PairedDifference(MetricSummary difference, PairedTest.Result test) {}
+
+  /**
+   * The paired differences to Score-CAM on {@code metric} ({@code drop}, {@code deletion}, {@code
+   * insertion} or {@code energy}), by method; empty without Score-CAM or without the metric's values.
+   */
+  public Map<String, PairedDifference> pairedVsScoreCam(String metric) {
+    return paired.getOrDefault(metric, Map.of());
   }
 
   /**
@@ -246,6 +292,13 @@ public final class EvaluationReport {
     return mean;
   }
 
+  /** {@code +1.23 [0.45, 2.01], p=0.0123 (n=40)}. */
+  static String pairedCell(PairedDifference d) {
+    MetricSummary s = d.difference();
+    return String.format(Locale.ROOT, "%+.2f [%.2f, %.2f], p=%.3g (n=%d)", s.mean(), s.ciLow(), s.ciHigh(),
+        d.test().pValue(), d.test().nonZeroPairs());
+  }
+
   private static String cell(MetricSummary s) {
     return s == null ? "–" : s.format(2);
   }
@@ -313,6 +366,21 @@ public final class EvaluationReport {
       wilcoxon.forEach((m, r) -> sb.append("| ").append(m).append(" | ")
           .append(String.format(Locale.ROOT, "%.4g", r.pValue())).append(" | ").append(num(r.wPlus()))
           .append(" | ").append(r.nonZeroPairs()).append(" |\n"));
+      sb.append('\n');
+    }
+    if (!paired.isEmpty()) {
+      sb.append("## Paired differences vs ").append(BASELINE).append("\n\n")
+          .append("Method minus ").append(BASELINE).append(" on the same images: mean [95% CI], Wilcoxon signed-rank p")
+          .append(" (n: pairs that differ).\n\n| Method |");
+      paired.keySet().forEach(k -> sb.append(' ').append(TITLES.get(k)).append(" |"));
+      sb.append("\n|---|").append("---|".repeat(paired.size())).append('\n');
+      for (String m : methods) {
+        if (!m.equals(BASELINE)) {
+          sb.append("| ").append(m).append(" |");
+          paired.values().forEach(row -> sb.append(' ').append(pairedCell(row.get(m))).append(" |"));
+          sb.append('\n');
+        }
+      }
       sb.append('\n');
     }
     if (appendixMarkdown != null) {
@@ -431,6 +499,16 @@ public final class EvaluationReport {
       wilcoxon.forEach((m, r) -> rows.add(Map.of("method", m, "p", String.format(Locale.ROOT, "%.4g", r.pValue()),
           "n", r.nonZeroPairs())));
       page.put("wilcoxon", Map.of("baseline", BASELINE, "rows", rows));
+    }
+    if (!paired.isEmpty()) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (String m : methods) {
+        if (!m.equals(BASELINE)) {
+          rows.add(Map.of("method", m, "cells", paired.values().stream().map(row -> pairedCell(row.get(m))).toList()));
+        }
+      }
+      page.put("paired", Map.of("baseline", BASELINE, "headers", paired.keySet().stream().map(TITLES::get).toList(),
+          "rows", rows));
     }
     page.put("curves", chart("Deletion", meanDeletion) + chart("Insertion", meanInsertion));
     if (dir != null) {

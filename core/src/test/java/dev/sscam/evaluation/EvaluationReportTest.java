@@ -56,17 +56,35 @@ class EvaluationReportTest {
     assertThat(report.wilcoxonVsScoreCam()).containsOnlyKeys("grad-cam");
     assertThat(report.wilcoxonVsScoreCam().get("grad-cam").wPlus()).isEqualTo(3.0);
     assertThat(report.wilcoxonVsScoreCam().get("grad-cam").pValue()).isCloseTo(1.0, within(1e-12));
+    // Paired differences, grad-cam − score-cam. Deletion +5 on each image: all three |d| tie at rank 2,
+    // W+ = 6, normal approximation (ties): var = 3·4·7/24 − (27 − 3)/48 = 3, z = (3 − ½)/√3, p = erfc(z/√2)
+    // = 0.14891 (scipy.stats.wilcoxon([5, 5, 5], correction=True, method="approx") agrees).
+    EvaluationReport.PairedDifference del = report.pairedVsScoreCam("deletion").get("grad-cam");
+    assertThat(del.difference().mean()).isCloseTo(5.0, within(1e-12));
+    assertThat(del.difference().ciLow()).isCloseTo(5.0, within(1e-12));
+    assertThat(del.test().wPlus()).isEqualTo(6.0);
+    assertThat(del.test().pValue()).isCloseTo(0.148915, within(1e-5));
+    assertThat(report.pairedVsScoreCam("insertion").get("grad-cam").difference().mean()).isCloseTo(-30.0, within(1e-12));
+    assertThat(report.pairedVsScoreCam("insertion").get("grad-cam").test().wPlus()).isEqualTo(0.0);
+    // Box energy: only image a has it for both methods (60 − 80); one pair, exact p = 1.
+    EvaluationReport.PairedDifference energy = report.pairedVsScoreCam("energy").get("grad-cam");
+    assertThat(energy.difference().mean()).isCloseTo(-20.0, within(1e-12));
+    assertThat(energy.difference().n()).isEqualTo(1);
+    assertThat(energy.test().pValue()).isCloseTo(1.0, within(1e-12));
+    assertThat(report.pairedVsScoreCam("drop").get("grad-cam").difference().mean()).isCloseTo(5.0 / 3, within(1e-9));
     assertThat(report.meanDeletion("grad-cam")).containsExactly(new double[] {1.7 / 3, 0.3, 0.1}, within(1e-12));
 
     report.write(dir);
     String md = Files.readString(dir.resolve("report.md"));
     assertThat(md).contains("| grad-cam | 20.00 [").contains("| score-cam | 40.00 [").contains("41.67 [")
-        .contains("| grad-cam | – | 33.33 |").contains("model sha256: sha");
+        .contains("| grad-cam | – | 33.33 |").contains("model sha256: sha")
+        .contains("## Paired differences vs score-cam").contains("| grad-cam | +1.67 [").contains("+5.00 [5.00, 5.00], p=0.149 (n=3)");
     String csv = Files.readString(dir.resolve("report.csv"));
     assertThat(csv).contains("score-cam,drop,40.0,").contains("grad-cam,win_vs_score-cam,33.33");
     String html = Files.readString(dir.resolve("report.html"));
     assertThat(html).contains("Table I").contains("Table II").contains("Table III").contains("data:image/png;base64,")
-        .contains("<td>66.67</td>").endsWith("</html>\n");
+        .contains("<td>66.67</td>").contains("Paired differences vs score-cam").contains("<td>-30.00 [-30.00, -30.00], p=0.149 (n=3)</td>")
+        .endsWith("</html>\n");
   }
 
   private static ImageResult timed(String image, String method, Boolean empty, double seconds) {
