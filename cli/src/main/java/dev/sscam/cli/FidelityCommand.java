@@ -11,7 +11,10 @@ import dev.sscam.evaluation.Evaluation;
 import dev.sscam.evaluation.FastFidelity;
 import dev.sscam.evaluation.FastFidelity.Comparison;
 import dev.sscam.model.OnnxClassifier;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,6 +66,11 @@ final class FidelityCommand implements Callable<Integer> {
 
   @Mixin ReadingOptions reading;
 
+  @Option(names = {"-o", "--out"}, paramLabel = "FILE.md",
+      description = "Also write the summary tables to FILE.md, rewritten after each image (so a stopped run keeps"
+          + " the tables of the images it finished).")
+  Path outFile;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -83,18 +91,23 @@ final class FidelityCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "model %s, %d images of %s, preset %s, N=%d, sigma=%s, tolerance %s, batch %d%n",
           model.modelPath().getFileName(), items.size(), data, options.preset().id(), samples, sigma, tolerance,
           model.batchSize);
-      out.printf("%-8s %-22s %7s %7s %7s %7s %8s %8s %8s%n", "method", "image", "passes", "ratio", "s ratio", "pearson",
-          "rms", "est", "dEnergy");
+      out.printf("%-8s %-22s %7s %7s %7s %7s %8s %8s %8s %8s%n", "method", "image", "passes", "ratio", "s ratio", "pearson",
+          "rms", "est", "dEnergy", "dDrop");
+      String heading = String.format(Locale.ROOT, "model %s, preset %s, N=%d, sigma=%s, tolerance %s, batch %d, seed %d",
+          model.modelPath().getFileName(), options.preset().id(), samples, sigma, tolerance, model.batchSize, seed);
       for (DatasetItem item : items) {
         float[] x = m.card().preprocessing().apply(item.image());
         for (CamMethod method : chosen) {
           Comparison c = fidelity.compare(item, x, method);
           all.computeIfAbsent(method.id(), k -> new ArrayList<>()).add(c);
-          out.printf(Locale.ROOT, "%-8s %-22s %7d %7.3f %7.3f %7.4f %8.4f %8.4f %8s%n", method.id(), item.id(),
+          out.printf(Locale.ROOT, "%-8s %-22s %7d %7.3f %7.3f %7.4f %8.4f %8.4f %8s %+8.2f%n", method.id(), item.id(),
               c.fastPasses(), (double) c.fastPasses() / c.exactPasses(), c.fastSeconds() / c.exactSeconds(), c.pearson(),
               c.rmsError(), c.estimatedError(), c.exactEnergy() == null ? "-"
-                  : String.format(Locale.ROOT, "%+.2f", c.fastEnergy() - c.exactEnergy()));
+                  : String.format(Locale.ROOT, "%+.2f", c.fastEnergy() - c.exactEnergy()), c.fastDrop() - c.exactDrop());
           out.flush();
+        }
+        if (outFile != null) {
+          writeSummary(heading, all);
         }
       }
     }
@@ -105,6 +118,23 @@ final class FidelityCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** The summary so far, written to a temporary file then moved over {@link #outFile}. */
+  private void writeSummary(String heading, Map<String, List<Comparison>> all) {
+    StringBuilder sb = new StringBuilder("Fast vs exact, ").append(heading).append(", ")
+        .append(all.values().stream().mapToInt(List::size).max().orElse(0)).append(" images\n\n")
+        .append(summaryHeader()).append('\n');
+    all.forEach((method, cs) -> sb.append(summary(method, cs)).append('\n'));
+    try {
+      Path dir = outFile.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, outFile.getFileName().toString(), ".tmp");
+      Files.writeString(tmp, sb);
+      Files.move(tmp, outFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new SscamException("cannot write " + outFile + ": " + e.getMessage(), e);
+    }
   }
 
   static String summaryHeader() {

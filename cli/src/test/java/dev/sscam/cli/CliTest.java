@@ -144,10 +144,15 @@ class CliTest {
   }
 
   @Test
-  void fidelityComparesFastAndExactMapsPerMethod() {
+  void fidelityComparesFastAndExactMapsPerMethod() throws Exception {
     Run r = sscam("fidelity", "--data", BundledExample.image().getParent().getParent().getParent().toString(),
-        "--images", "1", "--methods", "score-cam");
+        "--images", "1", "--methods", "score-cam", "-o", dir.resolve("tables/fidelity.md").toString());
     assertThat(r.code()).as(r.err()).isZero();
+    // The file holds the same table row as the output, under a heading naming the run.
+    String table = java.nio.file.Files.readString(dir.resolve("tables/fidelity.md"));
+    assertThat(table).startsWith("Fast vs exact, model squeezenet1_0.onnx, preset authors").contains("1 images")
+        .contains(r.out().lines().filter(l -> l.startsWith("| score-cam |")).findFirst().orElseThrow());
+    assertThat(dir.resolve("tables")).isDirectoryNotContaining("glob:**.tmp");
     // One table row: method, images, passes (exact, fast), passes ratio (never above 1), seconds ratio, Pearson.
     assertThat(r.out()).containsPattern("\\| score-cam \\| 1 \\| \\d+ \\| \\d+ \\| (0\\.\\d{3}|1\\.000) / (0\\.\\d{3}|1\\.000) \\| "
         + "[0-9.]+ \\| (0\\.99\\d\\d|1\\.0000) / ");
