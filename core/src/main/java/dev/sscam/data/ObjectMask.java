@@ -4,9 +4,8 @@ import dev.sscam.SscamException;
 import dev.sscam.metrics.Region;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
-import java.io.IOException;
+import dev.sscam.image.ImageReader;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 
 /**
  * An object's binary mask read from an image file (FashionScenes: {@code val/masks/NAME.png},
@@ -23,12 +22,10 @@ public record ObjectMask(int width, int height, boolean[] pixels) {
   public static ObjectMask read(Path file) {
     BufferedImage img;
     try {
-      img = ImageIO.read(file.toFile());
-    } catch (IOException e) {
-      throw new SscamException("cannot read mask " + file + ": " + e.getMessage(), e);
-    }
-    if (img == null) {
-      throw new SscamException("mask " + file + " is not an image format sscam can read");
+      // The image reader's checks: a corrupt file or a header declaring a decompression bomb is refused.
+      img = ImageReader.readAsStored(file);
+    } catch (SscamException e) {
+      throw new SscamException("mask: " + e.getMessage(), e);
     }
     int w = img.getWidth();
     int h = img.getHeight();

@@ -58,10 +58,22 @@ public final class ImageReader {
   }
 
   /**
+   * Reads {@code file} as stored (its own colour model and sample sizes, e.g. a 16-bit grey mask),
+   * with the same checks and limits as {@link #read(Path)}.
+   */
+  public static BufferedImage readAsStored(Path file) {
+    return read(file, MAX_PIXELS, true);
+  }
+
+  /**
    * Reads {@code file} as TYPE_INT_RGB, refusing images whose header declares more than {@code
    * maxPixels} pixels (the fuzz tests use a small limit to keep each try fast).
    */
   static BufferedImage read(Path file, long maxPixels) {
+    return read(file, maxPixels, false);
+  }
+
+  private static BufferedImage read(Path file, long maxPixels, boolean asStored) {
     if (!Files.exists(file)) {
       throw new SscamException("Image file not found: " + file);
     }
@@ -86,7 +98,7 @@ public final class ImageReader {
       }
       javax.imageio.ImageReader reader = readers.next();
       try {
-        return decode(reader, in, file, maxPixels);
+        return decode(reader, in, file, maxPixels, asStored);
       } finally {
         reader.dispose();
       }
@@ -105,7 +117,7 @@ public final class ImageReader {
   }
 
   private static BufferedImage decode(
-      javax.imageio.ImageReader reader, ImageInputStream in, Path file, long maxPixels) {
+      javax.imageio.ImageReader reader, ImageInputStream in, Path file, long maxPixels, boolean asStored) {
     String format = formatName(reader);
     List<String> warnings = new ArrayList<>();
     reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
@@ -115,6 +127,11 @@ public final class ImageReader {
     try {
       refuseBombs(reader, file, format, maxPixels);
       JpegLayout jpeg = format.equals("jpeg") ? JpegLayout.of(file) : null;
+      if (asStored) {
+        BufferedImage decoded = reader.read(0);
+        checkWarnings(warnings, format, file);
+        return decoded;
+      }
       if (jpeg != null && jpeg.components() == 4) {
         // CMYK / YCCK: take the stored samples, not the reader's ICC-managed RGB (PIL ignores
         // profiles and applies its own naive formula).
@@ -134,8 +151,16 @@ public final class ImageReader {
               + oneLine(why),
           e);
     }
+    checkWarnings(warnings, format, file);
+    if (colorModel == null) {
+      return fromCmyk(raster, file);
+    }
+    return toRgb(raster, colorModel, file);
+  }
+
+  /** libjpeg reports a truncated stream only as a warning and fills the rest with grey: refuse it. */
+  private static void checkWarnings(List<String> warnings, String format, Path file) {
     for (String w : warnings) {
-      // libjpeg reports a truncated stream only as a warning and fills the rest with grey.
       String lw = w.toLowerCase(Locale.ROOT);
       if (lw.contains("premature end") || lw.contains("truncat")) {
         throw new SscamException(
@@ -143,10 +168,6 @@ public final class ImageReader {
                 + oneLine(w));
       }
     }
-    if (colorModel == null) {
-      return fromCmyk(raster, file);
-    }
-    return toRgb(raster, colorModel, file);
   }
 
   /**
