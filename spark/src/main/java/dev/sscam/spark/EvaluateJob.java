@@ -2,6 +2,7 @@ package dev.sscam.spark;
 
 import dev.sscam.SscamException;
 import dev.sscam.cli.EvaluationOptions;
+import dev.sscam.cli.FastOptions;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -35,6 +36,8 @@ public final class EvaluateJob implements Callable<Integer> {
   static final String FAIL_FIRST_ATTEMPT = "spark.sscam.test.failFirstAttempt";
 
   @Mixin EvaluationOptions evaluation;
+
+  @Mixin FastOptions fast;
 
   @Option(names = {"-m", "--model"}, paramLabel = "URI", required = true,
       description = "ONNX classifier (its card NAME.json beside it is read if present).")
@@ -73,8 +76,8 @@ public final class EvaluateJob implements Callable<Integer> {
     evaluation.validate();
     SparkEvaluation.Job job = new SparkEvaluation.Job(HadoopStorage.uri(evaluation.data()), HadoopStorage.uri(model),
         HadoopStorage.uri(evaluation.out()), evaluation.methods(), evaluation.images(), evaluation.seed(),
-        evaluation.samples(), evaluation.sigma(), evaluation.step(), evaluation.preset(), evaluation.reading(), batchSize,
-        Set.of());
+        evaluation.samples(), evaluation.sigma(), evaluation.step(), evaluation.preset(), evaluation.reading(), fast.mode(),
+        batchSize, Set.of());
     SparkSession.Builder builder = SparkSession.builder().appName("sscam evaluate");
     if (master != null) {
       builder.master(master);
@@ -101,6 +104,6 @@ public final class EvaluateJob implements Callable<Integer> {
       keys.add(dev.sscam.evaluation.ImageResult.key(pair.substring(0, slash), pair.substring(slash + 1)));
     }
     return new SparkEvaluation.Job(j.data(), j.model(), j.out(), j.methods(), j.images(), j.seed(), j.samples(),
-        j.sigma(), j.step(), j.preset(), j.reading(), j.batchSize(), keys);
+        j.sigma(), j.step(), j.preset(), j.reading(), j.fast(), j.batchSize(), keys);
   }
 }

@@ -2,6 +2,7 @@ package dev.sscam.spark;
 
 import dev.sscam.SscamException;
 import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.FastMode;
 import dev.sscam.cam.Preset;
 import dev.sscam.cam.Reading;
 import dev.sscam.data.Dataset;
@@ -56,11 +57,12 @@ final class SparkEvaluation {
    * @param data the dataset's URI
    * @param model the model's URI
    * @param out the output folder's URI
+   * @param fast fast mode of Score-CAM and SS-CAM, or null for exact maps
    * @param batchSize images per forward pass
    * @param failFirstAttempt test-only fault hook (result keys); empty in real runs
    */
   record Job(URI data, URI model, URI out, List<CamMethod> methods, int images, long seed, int samples, double sigma,
-      int step, Preset preset, Reading reading, int batchSize, Set<String> failFirstAttempt) {}
+      int step, Preset preset, Reading reading, FastMode fast, int batchSize, Set<String> failFirstAttempt) {}
 
   private SparkEvaluation() {}
 
@@ -79,7 +81,7 @@ final class SparkEvaluation {
     List<String> ids = java.util.Arrays.stream(indices).mapToObj(i -> dataset.ids().get(i)).toList();
     OutputFolder out = OutputFolder.open(job.out(), conf);
     Evaluation.Settings settings = new Evaluation.Settings(localData, job.methods(), job.images(), job.seed(),
-        job.samples(), job.sigma(), job.step(), out.local(), job.preset(), job.reading());
+        job.samples(), job.sigma(), job.step(), out.local(), job.preset(), job.reading(), job.fast());
 
     String sha256 = OnnxModelFile.load(ExecutorModel.local(job.model(), conf)).sha256();
     int computed = 0;
@@ -126,7 +128,8 @@ final class SparkEvaluation {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(jsc.hadoopConfiguration()));
     JobSettings settings = new JobSettings(job.model(), sha256, job.batchSize(), job.seed(), job.samples(), job.sigma(),
-        job.step(), job.preset().id(), job.reading().asMap(), job.failFirstAttempt());
+        job.step(), job.preset().id(), job.reading().asMap(), job.fast() == null ? null : job.fast().tolerance(),
+        job.failFirstAttempt());
     // One pair per partition: Spark balances cheap and expensive methods across executors by itself.
     JavaRDD<ImagePair> rdd = jsc.parallelize(pairs, pairs.size());
     int[] computed = {0};

@@ -2,6 +2,7 @@ package dev.sscam.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sscam.cam.FastMode;
 import dev.sscam.cam.Methods;
 import dev.sscam.cam.Preset;
 import dev.sscam.evaluation.Evaluation;
@@ -78,6 +79,29 @@ class EvaluateJobTest {
     assertThat(Files.readString(spark.resolve("report.md"))).contains("| grad-cam |").contains("| smooth-grad-cam++ |");
     assertThat(spark.resolve("report.csv")).exists();
     assertThat(spark.resolve("report.html")).exists();
+  }
+
+  /** --fast: executors compute core's fast maps, value for value, and the run says it is fast mode. */
+  @Test
+  void fastModeMatchesCoreFastEvaluation() throws Exception {
+    Path single = tmp.resolve("single-fast");
+    Path spark = tmp.resolve("spark-fast");
+    Evaluation.Settings fast = new Evaluation.Settings(DATA, Methods.parse(List.of("ss-cam-2")), 1, SEED, SAMPLES, 2, STEP,
+        single, Preset.DEFAULT, Preset.DEFAULT.reading(), new FastMode(0.05));
+    try (OnnxClassifier model = OnnxClassifier.open(MODEL, 16, 1)) {
+      assertThat(Evaluation.run(model, fast, n -> { }, (d, t, r) -> { })).isEqualTo(1);
+    }
+    assertThat(EvaluateJob.run("--master", "local[2]", "--data", DATA.toString(), "--model", MODEL.toString(), "--methods",
+        "ss-cam-2", "--images", "1", "--seed", "" + SEED, "-N", "" + SAMPLES, "--step", "" + STEP, "--fast-tolerance", "0.05",
+        "--out", spark.toString())).isZero();
+    Map<String, ImageResult> expected = byKey(single);
+    List<ImageResult> lines = ResultsLog.read(spark.resolve(ResultsLog.FILE));
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0)).usingRecursiveComparison().ignoringFields("seconds").isEqualTo(expected.get(lines.get(0).key()));
+    EvaluationConfig config = EvaluationConfig.read(spark.resolve(EvaluationConfig.FILE));
+    assertThat(config).isEqualTo(EvaluationConfig.read(single.resolve(EvaluationConfig.FILE)));
+    assertThat(config.fastTolerance()).isEqualTo(0.05);
+    assertThat(Files.readString(spark.resolve("report.md"))).containsIgnoringCase("fast mode");
   }
 
   @Test

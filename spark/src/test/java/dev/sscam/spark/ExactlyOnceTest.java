@@ -38,7 +38,7 @@ class ExactlyOnceTest {
   static SparkEvaluation.Job job(Path data, Path out, Set<String> faults) {
     return new SparkEvaluation.Job(HadoopStorage.uri(data.toString()), HadoopStorage.uri(EvaluateJobTest.MODEL.toString()),
         HadoopStorage.uri(out.toString()), Methods.parse(List.of(EvaluateJobTest.METHODS)), EvaluateJobTest.IMAGES,
-        EvaluateJobTest.SEED, EvaluateJobTest.SAMPLES, 2, EvaluateJobTest.STEP, Preset.DEFAULT, Preset.DEFAULT.reading(), 16,
+        EvaluateJobTest.SEED, EvaluateJobTest.SAMPLES, 2, EvaluateJobTest.STEP, Preset.DEFAULT, Preset.DEFAULT.reading(), null, 16,
         faults);
   }
 
