@@ -73,16 +73,24 @@ final class ExplainCommand implements Callable<Integer> {
       images = List.of(BundledExample.image());
     }
     try (OnnxClassifier m = model.open()) {
-      ImageInputs inputs = inputTensor != null ? ImageInputs.tensor(inputTensor, m.card()) : ImageInputs.load(images, m.card());
+      if (inputTensor == null) {
+        // A mistyped path fails before any work; decoding waits for each image's turn, so memory stays
+        // flat however many images are given (a corrupt one stops the run there, naming it).
+        images.forEach(ImageInputs::requireReadable);
+      }
       Files.createDirectories(out);
       Explainer explainer = new Explainer(m);
       ObjectMapper mapper = new ObjectMapper();
       int per = m.imageSize();
-      for (int i = 0; i < inputs.names().size(); i++) {
+      int count = inputTensor != null ? 1 : images.size();
+      for (int k = 0; k < count; k++) {
+        ImageInputs inputs = inputTensor != null ? ImageInputs.tensor(inputTensor, m.card())
+            : ImageInputs.load(List.of(images.get(k)), m.card());
+        int i = 0;
         String stem = inputs.names().get(i);
         float[] x = inputs.tensor(i, per);
         for (CamMethod method : chosen) {
-          String image = inputTensor != null ? inputTensor.toString() : images.get(i).toString();
+          String image = inputTensor != null ? inputTensor.toString() : images.get(k).toString();
           SaliencyMap s = NonFiniteOutputException.naming(image,
               () -> ProgressBar.explain(explainer, x, method, options, stem + " " + method.id(), quiet));
           List<String> files = new ArrayList<>();

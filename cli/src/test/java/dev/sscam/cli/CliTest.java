@@ -144,6 +144,24 @@ class CliTest {
   }
 
   @Test
+  void explainChecksEveryPathFirstThenDecodesImageByImage() throws Exception {
+    Path out = dir.resolve("paths");
+    Path missing = dir.resolve("missing.jpg");
+    Run typo = sscam("explain", exampleImage().toString(), missing.toString(), "--method", "grad-cam", "-q", "-o", out.toString());
+    assertThat(typo.code()).isEqualTo(1);
+    assertThat(typo.err()).contains("Image file not found: " + missing);
+    assertThat(out).doesNotExist();
+    // A corrupt image is found at its turn: the maps before it are written whole, the run stops there.
+    Path corrupt = java.nio.file.Files.writeString(dir.resolve("corrupt.jpg"), "not a jpeg");
+    Run bad = sscam("explain", exampleImage().toString(), corrupt.toString(), "--method", "grad-cam", "-q", "-o", out.toString());
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains(corrupt.toString());
+    String stem = exampleImage().getFileName().toString().replaceFirst("\\.[^.]+$", "");
+    assertThat(javax.imageio.ImageIO.read(out.resolve(stem + ".grad-cam.png").toFile())).isNotNull();
+    assertThat(out.resolve("corrupt.grad-cam.png")).doesNotExist();
+  }
+
+  @Test
   void fidelityComparesFastAndExactMapsPerMethod() throws Exception {
     Run r = sscam("fidelity", "--data", BundledExample.image().getParent().getParent().getParent().toString(),
         "--images", "1", "--methods", "score-cam", "-o", dir.resolve("tables/fidelity.md").toString());
