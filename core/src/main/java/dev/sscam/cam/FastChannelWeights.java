@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  * channel's weight is the exact running mean of its first {@code n_k} draws, and one with all {@code
  * N} draws has exactly its exact weight. Rounds of {@value #ROUND} channels, largest {@code ‖A_k‖²}
  * first, give every channel its first draw (the first round two draws each, so that the draws'
- * variance is known); a channel may be left without a draw only when the channels left provably
+ * variance is known, to channels chosen across the noise's range: {@link #firstRound}); a channel may be left without a draw only when the channels left provably
  * cannot move E by more than half the tolerance ({@link #skipBound()}: probability scores, raw
  * weights). Then each round takes the next draw of the {@value #ROUND} channels whose weight variance,
  * times {@code ‖A_k‖²}, one more draw reduces most.
@@ -146,11 +146,15 @@ final class FastChannelWeights {
     if (!covered(tolerance)) {
       Arrays.sort(order, Comparator.comparingDouble((Integer c) -> -size[c]).thenComparingInt(c -> c));
       boolean first = Arrays.stream(taken).allMatch(t -> t == 0);
-      int per = first ? Math.min(2, n) : 1;
-      for (int j = 0; j < channels && out.size() < ROUND * per; j++) {
-        if (taken[order[j]] == 0) {
-          for (int i = 0; i < per; i++) {
-            out.add(new int[] {order[j], i});
+      if (first && n >= 2) {
+        for (int c : firstRound(order)) {
+          out.add(new int[] {c, 0});
+          out.add(new int[] {c, 1});
+        }
+      } else {
+        for (int j = 0; j < channels && out.size() < ROUND; j++) {
+          if (taken[order[j]] == 0) {
+            out.add(new int[] {order[j], 0});
           }
         }
       }
@@ -168,6 +172,31 @@ final class FastChannelWeights {
     }
     out.sort(Comparator.<int[]>comparingInt(d -> d[0]).thenComparingInt(d -> d[1]));
     return out.toArray(new int[0][]);
+  }
+
+  /**
+   * The first round's channels, which get two draws each so that the draws' spread is known: without
+   * noise stds, the {@value #ROUND} largest; with them, the {@value #ROUND}/2 largest and {@value
+   * #ROUND}/2 of the others evenly spaced in noise std. Why: the spread grows with the noise, and the
+   * largest channels (widest activation range) have the least under SS-CAM (1)'s range-scaled noise:
+   * measured on ResNet-18h (FS2026_val_00000289 and _126), the largest 32 channels alone predicted a
+   * tenth to a twenty-fifth of the other channels' variance (size-weighted), the mixed round 2.5 to 4
+   * times it (SS-CAM (1) and (2)).
+   */
+  private int[] firstRound(Integer[] bySize) {
+    double[] std = draws.noiseStd();
+    if (std == null || channels <= ROUND) {
+      return Arrays.stream(bySize).limit(ROUND).mapToInt(Integer::intValue).toArray();
+    }
+    int half = ROUND / 2;
+    List<Integer> rest = new ArrayList<>(Arrays.asList(bySize).subList(half, channels));
+    rest.sort(Comparator.comparingDouble((Integer c) -> std[c]).thenComparingInt(c -> c));
+    int[] out = new int[ROUND];
+    for (int j = 0; j < half; j++) {
+      out[j] = bySize[j];
+      out[half + j] = rest.get((int) Math.round((double) j * (rest.size() - 1) / (half - 1)));
+    }
+    return out;
   }
 
   /**

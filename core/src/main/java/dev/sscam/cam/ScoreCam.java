@@ -37,6 +37,6 @@ public final class ScoreCam implements CamMethod {
     return new ScoreDraws(active, 1, (a, i, dst, off) -> {
       ctx.mask(active[a], mask);
       MaskedInputs.multiply(x0, mask, pixels, dst, off);
-    });
+    }, null);
   }
 }

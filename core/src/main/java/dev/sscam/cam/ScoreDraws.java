@@ -10,8 +10,10 @@ package dev.sscam.cam;
  * @param active the channels that need forward passes
  * @param perChannel draws per channel
  * @param builder builds draw {@code i} of channel {@code active[a]}
+ * @param noiseStd the std of the noise in channel {@code active[a]}'s draws, or null without noise
+ *     (fast mode picks the channels it learns the draws' spread from across this range)
  */
-record ScoreDraws(int[] active, int perChannel, Builder builder) {
+record ScoreDraws(int[] active, int perChannel, Builder builder, double[] noiseStd) {
   /** Builds one draw into {@code dst} at {@code offset}. */
   @FunctionalInterface
   interface Builder {

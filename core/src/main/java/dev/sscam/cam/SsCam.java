@@ -50,7 +50,8 @@ public final class SsCam implements CamMethod {
     int[] active = reading.noiseScale() == NoiseScale.ABSOLUTE ? ActiveChannels.nonZero(ctx)
         : ActiveChannels.nonConstant(ctx);
     NoisyInputs inputs = new NoisyInputs(ctx, smoothing, active);
-    return new ScoreDraws(active, ctx.options().samples(), inputs::build).weights(ctx);
+    double[] noiseStd = ctx.options().fast() == null ? null : inputs.noiseStds();
+    return new ScoreDraws(active, ctx.options().samples(), inputs::build, noiseStd).weights(ctx);
   }
 
   /**
@@ -95,6 +96,17 @@ public final class SsCam implements CamMethod {
           dst[off + q] = base[q] + (float) (std * noise.nextGaussian());
         }
       }
+    }
+
+    /** The noise std of every active channel, in the order of {@code active} (fast mode's planning). */
+    double[] noiseStds() {
+      double[] out = new double[active.length];
+      for (int a = 0; a < active.length; a++) {
+        prepare(active[a]);
+        out[a] = std;
+      }
+      baseOf = -1;
+      return out;
     }
 
     /** The tensor noise is added to for channel {@code k}, and the noise std for it. */

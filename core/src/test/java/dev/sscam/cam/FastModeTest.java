@@ -116,8 +116,8 @@ class FastModeTest {
    * two standard errors): on 20 constructed cases per method, each stopped at tolerance 0.01, the
    * true RMS error of E is within the estimate in all but at most 2 of the 40 (5%), never beyond 2.5
    * times it, never more than 10% above the tolerance, and most maps spent fewer passes than the
-   * exact one. (Measured: 38 of 40 within; the two others 1.2× and 2.1× their estimate, the larger at
-   * an error of 0.0008, a twelfth of the tolerance.)
+   * exact one. (Measured: 39 of 40 within; the other 1.6× its estimate, at an error of 0.0012, an
+   * eighth of the tolerance.)
    */
   @Test
   void ssCamsEstimatedErrorHoldsOnConstructedCases() {
