@@ -47,6 +47,10 @@ final class FidelityCommand implements Callable<Integer> {
   @Option(names = "--images", paramLabel = "M", defaultValue = "50", description = "Images, a seeded random subset (default: ${DEFAULT-VALUE}).")
   int images;
 
+  @Option(names = "--skip", paramLabel = "K", defaultValue = "0",
+      description = "Leave out the first K images of the subset (split one subset over several processes).")
+  int skip;
+
   @Option(names = "--methods", paramLabel = "METHOD", split = ",", defaultValue = "score-cam,ss-cam-1,ss-cam-2",
       description = "Methods (default: ${DEFAULT-VALUE}).")
   List<String> methods;
@@ -84,7 +88,11 @@ final class FidelityCommand implements Callable<Integer> {
     Map<String, List<Comparison>> all = new LinkedHashMap<>();
     try (OnnxClassifier m = model.open()) {
       Dataset dataset = Evaluation.openDataset(data, note -> spec.commandLine().getErr().println("sscam: note: " + note));
-      List<DatasetItem> items = dataset.randomSubset(images, seed);
+      List<DatasetItem> subset = dataset.randomSubset(images, seed);
+      if (skip < 0 || skip >= subset.size()) {
+        throw new SscamException("--skip must be in 0.." + (subset.size() - 1) + ", got " + skip);
+      }
+      List<DatasetItem> items = subset.subList(skip, subset.size());
       CamOptions options = reading.applyTo(CamOptions.builder(), reading.preset()).samples(samples).sigma(sigma)
           .seed(seed).batchSize(model.batchSize).build();
       FastFidelity fidelity = new FastFidelity(m, options, mode);

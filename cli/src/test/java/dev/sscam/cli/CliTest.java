@@ -162,6 +162,14 @@ class CliTest {
   }
 
   @Test
+  void fidelityRefusesASkipThatLeavesNoImage() {
+    Run r = sscam("fidelity", "--data", BundledExample.image().getParent().getParent().getParent().toString(),
+        "--images", "1", "--skip", "1");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("--skip must be in 0..0, got 1");
+  }
+
+  @Test
   void fidelityComparesFastAndExactMapsPerMethod() throws Exception {
     Run r = sscam("fidelity", "--data", BundledExample.image().getParent().getParent().getParent().toString(),
         "--images", "1", "--methods", "score-cam", "-o", dir.resolve("tables/fidelity.md").toString());
