@@ -8,6 +8,7 @@ import dev.sscam.cam.Explainer;
 import dev.sscam.cam.FastEstimate;
 import dev.sscam.cam.Methods;
 import dev.sscam.cam.SaliencyMap;
+import dev.sscam.image.ImageReader;
 import dev.sscam.io.Npy;
 import dev.sscam.model.NonFiniteOutputException;
 import dev.sscam.model.OnnxClassifier;
@@ -76,7 +77,7 @@ final class ExplainCommand implements Callable<Integer> {
       if (inputTensor == null) {
         // A mistyped path fails before any work; decoding waits for each image's turn, so memory stays
         // flat however many images are given (a corrupt one stops the run there, naming it).
-        images.forEach(ImageInputs::requireReadable);
+        images.forEach(ImageReader::requireNonEmptyFile);
       }
       Files.createDirectories(out);
       Explainer explainer = new Explainer(m);
@@ -86,16 +87,15 @@ final class ExplainCommand implements Callable<Integer> {
       for (int k = 0; k < count; k++) {
         ImageInputs inputs = inputTensor != null ? ImageInputs.tensor(inputTensor, m.card())
             : ImageInputs.load(List.of(images.get(k)), m.card());
-        int i = 0;
-        String stem = inputs.names().get(i);
-        float[] x = inputs.tensor(i, per);
+        String stem = inputs.names().get(0);
+        float[] x = inputs.tensor(0, per);
         for (CamMethod method : chosen) {
           String image = inputTensor != null ? inputTensor.toString() : images.get(k).toString();
           SaliencyMap s = NonFiniteOutputException.naming(image,
               () -> ProgressBar.explain(explainer, x, method, options, stem + " " + method.id(), quiet));
           List<String> files = new ArrayList<>();
           Path png = out.resolve(stem + "." + method.id() + ".png");
-          Pictures.writeOverlay(inputs.picture(i, m.card()), s, Pictures.methodTitle(method, options), png);
+          Pictures.writeOverlay(inputs.picture(0, m.card()), s, Pictures.methodTitle(method, options), png);
           files.add(png.toString());
           if (npy) {
             Path camFile = out.resolve(stem + "." + method.id() + ".cam.npy");

@@ -36,16 +36,6 @@ record ImageInputs(List<String> names, List<BufferedImage> pictures, float[] ten
     return new ImageInputs(names, pics, all);
   }
 
-  /** Refuses a path that is not a readable file, as {@link ImageReader#read} would, without decoding it. */
-  static void requireReadable(Path image) {
-    if (!java.nio.file.Files.exists(image)) {
-      throw new SscamException("Image file not found: " + image);
-    }
-    if (!java.nio.file.Files.isRegularFile(image) || !java.nio.file.Files.isReadable(image)) {
-      throw new SscamException("Not a readable file: " + image);
-    }
-  }
-
   /** Reads a preprocessed tensor ({@code 3×H×W} or {@code 1×3×H×W} float32 .npy). */
   static ImageInputs tensor(Path npy, ModelCard card) {
     Npy.Array a = Npy.read(npy);

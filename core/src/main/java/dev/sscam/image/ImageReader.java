@@ -73,7 +73,11 @@ public final class ImageReader {
     return read(file, maxPixels, false);
   }
 
-  private static BufferedImage read(Path file, long maxPixels, boolean asStored) {
+  /**
+   * Refuses a path that is missing, not a readable regular file, or empty, with the messages {@link
+   * #read(Path)} gives, without decoding it (so a list of images can be checked before long work).
+   */
+  public static void requireNonEmptyFile(Path file) {
     if (!Files.exists(file)) {
       throw new SscamException("Image file not found: " + file);
     }
@@ -87,6 +91,10 @@ public final class ImageReader {
     } catch (IOException e) {
       throw new SscamException("Cannot read image file " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static BufferedImage read(Path file, long maxPixels, boolean asStored) {
+    requireNonEmptyFile(file);
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
       if (in == null) {
         throw new SscamException("Cannot open image file: " + file);
@@ -126,12 +134,12 @@ public final class ImageReader {
     ColorModel colorModel;
     try {
       refuseBombs(reader, file, format, maxPixels);
-      JpegLayout jpeg = format.equals("jpeg") ? JpegLayout.of(file) : null;
       if (asStored) {
         BufferedImage decoded = reader.read(0);
         checkWarnings(warnings, format, file);
         return decoded;
       }
+      JpegLayout jpeg = format.equals("jpeg") ? JpegLayout.of(file) : null;
       if (jpeg != null && jpeg.components() == 4) {
         // CMYK / YCCK: take the stored samples, not the reader's ICC-managed RGB (PIL ignores
         // profiles and applies its own naive formula).
