@@ -134,13 +134,6 @@ public final class EvaluationReport {
     }
     this.winRate = WinRate.matrix(y, masked);
     if (methods.contains(BASELINE)) {
-      double[] base = complete.stream().mapToDouble(r -> r.get(BASELINE).drop()).toArray();
-      for (String m : methods) {
-        if (!m.equals(BASELINE)) {
-          double[] drops = complete.stream().mapToDouble(r -> r.get(m).drop()).toArray();
-          wilcoxon.put(m, PairedTest.wilcoxon(drops, base));
-        }
-      }
       for (String key : PAIRED_METRICS) {
         Function<ImageResult, Double> f = METRICS.get(key);
         List<Map<String, ImageResult>> usable = complete.stream()
@@ -162,6 +155,8 @@ public final class EvaluationReport {
         }
         paired.put(key, row);
       }
+      // Every result has a drop, so its paired tests are over all the complete images.
+      paired.getOrDefault("drop", Map.of()).forEach((m, d) -> wilcoxon.put(m, d.test()));
     }
   }
 
