@@ -254,28 +254,25 @@ final class FastChannelWeights {
    * (median 0.42, maximum 1.9), the same in large and small channels.
    */
   private double drawVariance(int c, double[] prior) {
-    if (ctx.options().score() != Score.PROBABILITY) {
-      return shrunk(c, false, prior);
-    }
-    double p = clampProbability(ScoreDraws.mean(scores[c], 0, taken[c], 0));
-    return Math.min(0.25, Math.expm1(shrunk(c, true, prior)) * (p * (1 - p)) * (p * (1 - p)));
-  }
-
-  /** Channel {@code c}'s draw variance on one scale (logits or as scored): shrunk, or assumed with one draw. */
-  private double shrunk(int c, boolean logits, double[] prior) {
     int m = taken[c];
-    int at = logits ? 2 : 0;
-    if (m < 2) {
-      return prior[at + 1];
+    double v = m < 2 ? prior[1]
+        : ((m - 1) * sampleVariance(draws(c), m) + PRIOR_DRAWS * prior[0]) / (m - 1 + PRIOR_DRAWS);
+    if (!logits()) {
+      return v;
     }
-    double own = sampleVariance(draws(c, logits), m);
-    return ((m - 1) * own + PRIOR_DRAWS * prior[at]) / (m - 1 + PRIOR_DRAWS);
+    double p = clampProbability(ScoreDraws.mean(scores[c], 0, m, 0));
+    return Math.min(0.25, Math.expm1(v) * (p * (1 - p)) * (p * (1 - p)));
   }
 
-  /** Channel {@code c}'s draws so far, as scored or as logits of the (probability) scores. */
-  private double[] draws(int c, boolean logits) {
+  /** Whether the draws' spread is estimated on the logit scale: for probability scores. */
+  private boolean logits() {
+    return ctx.options().score() == Score.PROBABILITY;
+  }
+
+  /** Channel {@code c}'s draws so far, on the scale their spread is estimated on ({@link #logits()}). */
+  private double[] draws(int c) {
     double[] t = Arrays.copyOf(scores[c], taken[c]);
-    if (logits) {
+    if (logits()) {
       for (int i = 0; i < t.length; i++) {
         double p = clampProbability(t[i]);
         t[i] = Math.log(p) - Math.log1p(-p);
@@ -290,24 +287,18 @@ final class FastChannelWeights {
   }
 
   /**
-   * {pooled, unseen, pooled logit, unseen logit}: the draws' variance pooled over channels with at
+   * {pooled, unseen}: the draws' variance on the {@link #logits()} scale pooled over channels with at
    * least two draws, and the {@value #UNSEEN_QUANTILE} quantile of those channels' own variances,
-   * assumed for a channel with one draw; as scored and on the logit scale (all 0 when N = 1).
+   * assumed for a channel with one draw (both 0 when N = 1).
    */
   private double[] drawVariancePrior() {
-    double[] raw = pooledAndUnseen(false);
-    double[] logit = ctx.options().score() == Score.PROBABILITY ? pooledAndUnseen(true) : new double[2];
-    return new double[] {raw[0], raw[1], logit[0], logit[1]};
-  }
-
-  private double[] pooledAndUnseen(boolean logits) {
     double sum = 0;
     int df = 0;
     double[] own = new double[channels];
     int k = 0;
     for (int c = 0; c < channels; c++) {
       if (taken[c] >= 2) {
-        double v = sampleVariance(draws(c, logits), taken[c]);
+        double v = sampleVariance(draws(c), taken[c]);
         sum += v * (taken[c] - 1);
         df += taken[c] - 1;
         own[k++] = v;
