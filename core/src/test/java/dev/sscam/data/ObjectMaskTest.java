@@ -18,26 +18,26 @@ class ObjectMaskTest {
 
   @Test
   void sixteenBitGreyMaskIsThresholdedAtHalfItsStoredRange() throws Exception {
-    BufferedImage img = new BufferedImage(3, 1, BufferedImage.TYPE_USHORT_GRAY);
-    img.getRaster().setSample(0, 0, 0, 32767);
-    img.getRaster().setSample(1, 0, 0, 32768);
-    img.getRaster().setSample(2, 0, 0, 65535);
-    Path file = dir.resolve("m16.png");
-    ImageIO.write(img, "png", file.toFile());
-    ObjectMask mask = ObjectMask.read(file);
+    ObjectMask mask = ObjectMask.read(greyPng("m16.png", BufferedImage.TYPE_USHORT_GRAY, 3, 32767, 32768, 65535));
     assertThat(mask.width()).isEqualTo(3);
     assertThat(mask.pixels()).containsExactly(false, true, true);
   }
 
   @Test
   void eightBitGreyMaskIsThresholdedAt128() throws Exception {
-    BufferedImage img = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
-    img.getRaster().setSample(0, 0, 0, 127);
-    img.getRaster().setSample(1, 0, 0, 128);
-    img.getRaster().setSample(0, 1, 0, 255);
-    Path file = dir.resolve("m8.png");
+    assertThat(ObjectMask.read(greyPng("m8.png", BufferedImage.TYPE_BYTE_GRAY, 2, 127, 128, 255, 0)).pixels())
+        .containsExactly(false, true, true, false);
+  }
+
+  /** A grey PNG {@code width} pixels wide holding {@code levels} row by row. */
+  private Path greyPng(String name, int type, int width, int... levels) throws Exception {
+    BufferedImage img = new BufferedImage(width, levels.length / width, type);
+    for (int i = 0; i < levels.length; i++) {
+      img.getRaster().setSample(i % width, i / width, 0, levels[i]);
+    }
+    Path file = dir.resolve(name);
     ImageIO.write(img, "png", file.toFile());
-    assertThat(ObjectMask.read(file).pixels()).containsExactly(false, true, true, false);
+    return file;
   }
 
   @Test
