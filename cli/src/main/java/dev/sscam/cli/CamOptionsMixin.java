@@ -21,6 +21,16 @@ final class CamOptionsMixin {
   @Option(names = "--layer", paramLabel = "L", description = "Target layer: module path, tensor or node name (see `sscam layers`).")
   String layer;
 
+  @Option(names = "--tokens", paramLabel = "P",
+      description = "Read the layer as a token sequence with P prefix tokens (class, distillation, registers) dropped.")
+  Integer tokens;
+
+  @Option(names = "--grid", paramLabel = "HxW", description = "Patch grid of a token-sequence layer, e.g. 14x14.")
+  String grid;
+
+  @Option(names = "--layout", paramLabel = "L", description = "Read a 4-D layer as nhwc (channels-last) or nchw.")
+  String layout;
+
   @Option(names = {"-c", "--class"}, paramLabel = "C", description = "Class index to explain (default: the top-1 class).")
   Integer targetClass;
 
@@ -57,6 +67,6 @@ final class CamOptionsMixin {
       }
       b.targetClass(targetClass);
     }
-    return b.layer(layer).seed(seed).batchSize(batchSize).fast(fast.mode()).build();
+    return b.layer(dev.sscam.model.LayerChoice.compose(layer, tokens, grid, layout)).seed(seed).batchSize(batchSize).fast(fast.mode()).build();
   }
 }

@@ -115,6 +115,7 @@ final class ExplainCommand implements Callable<Integer> {
             o.put("probability", s.probability());
             o.put("all_zero", s.allZero());
             o.put("layer", s.provenance().layer());
+            o.put("layer_reading", s.provenance().layerReading());
             o.put("passes", s.provenance().forwardPasses());
             if (s.provenance().isFast()) {
               FastEstimate f = s.provenance().fast();

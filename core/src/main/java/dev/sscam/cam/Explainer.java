@@ -58,6 +58,7 @@ public final class Explainer {
     MinMax.normaliseInPlace(l);
     double seconds = (System.nanoTime() - t0) / 1e9;
     Provenance p = new Provenance(method.id(), options.asMap(), options.seed(), layer.name(), layer.tensor(),
+        layer.reading().label(),
         model.file().path().toString(), model.file().sha256(), weights.forwardPasses() + 1, seconds, weights.fast());
     return new SaliencyMap(c, model.card().label(c), options.score().of(logits, c), Score.softmax(logits, c),
         logits[c], l, layer.height(), layer.width(), e, model.card().height(), model.card().width(),

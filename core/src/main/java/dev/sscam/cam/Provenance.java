@@ -10,6 +10,7 @@ import java.util.Map;
  * @param seed seed of the noise draws
  * @param layer target layer's human name
  * @param layerTensor target layer's ONNX tensor
+ * @param layerReading how that tensor was read as K×h×w: {@code NCHW}, {@code NHWC} or {@code tokens P+hxw}
  * @param model model file path
  * @param modelSha256 SHA-256 of the model file and its external data
  * @param forwardPasses model forward passes spent on this map (activations run included)
@@ -23,6 +24,7 @@ public record Provenance(
     long seed,
     String layer,
     String layerTensor,
+    String layerReading,
     String model,
     String modelSha256,
     long forwardPasses,

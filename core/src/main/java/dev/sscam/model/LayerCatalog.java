@@ -3,6 +3,7 @@ package dev.sscam.model;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.sscam.SscamException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,30 +12,68 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Every candidate target layer of a model (4-D float node outputs, in topological order), with
- * human names, and the rules for choosing one.
+ * Every candidate target layer of a model, with human names, and the rules for choosing one.
+ *
+ * <p>A candidate is a float tensor with one image's worth of positions: a 4-D feature map (NCHW, or
+ * NHWC as in Swin and ConvNeXt) or a 3-D token sequence {@code [1, P + h·w, C]} (ViT, DeiT), read
+ * as {@code K × h × w} by {@link LayerReadingGuess}. 3-D tensors that cannot be read so are kept
+ * aside: they answer by tensor or node name with an explicit reading ({@code NAME[tokens=P,grid=HxW]}).
  */
 public final class LayerCatalog {
   private final List<TargetLayer> layers;
+  private final List<TargetLayer> unread;
   private final String cardTarget;
+  private final LayerReadingGuess guess;
+  private final List<int[]> grids;
+  private final DefaultTargetLayer rule;
 
-  LayerCatalog(List<TargetLayer> layers, String cardTarget) {
+  private LayerCatalog(List<TargetLayer> layers, List<TargetLayer> unread, String cardTarget, LayerReadingGuess guess,
+      List<int[]> grids, DefaultTargetLayer rule) {
     this.layers = List.copyOf(layers);
+    this.unread = List.copyOf(unread);
     this.cardTarget = cardTarget;
+    this.guess = guess;
+    this.grids = grids;
+    this.rule = rule;
   }
 
   /**
-   * Names the probed tensors. {@code nodes} are the graph's nodes in order; {@code shapes} maps each
-   * 4-D float tensor to its shape for one image.
+   * Names and reads the probed tensors. {@code shapes} maps each 3-D or 4-D float tensor to its
+   * shape for one image (batch dimension 1).
    */
-  static LayerCatalog name(List<NodeProto> nodes, Map<String, long[]> shapes, String cardTarget) {
-    record Raw(String tensor, NodeProto node, List<String> scope, long[] shape) {}
-    List<Raw> raws = new ArrayList<>();
-    for (NodeProto n : nodes) {
+  static LayerCatalog name(GraphIndex graph, Map<String, long[]> shapes, String cardTarget, int inputHeight,
+      int inputWidth) {
+    LayerReadingGuess guess = new LayerReadingGuess(graph, inputHeight, inputWidth);
+    record Raw(String tensor, NodeProto node, List<String> scope, long[] shape, LayerReading reading) {}
+    // 4-D maps first: their grids tell which token counts are patch grids.
+    Map<String, LayerReading> rank4 = new HashMap<>();
+    List<int[]> grids = new ArrayList<>();
+    for (NodeProto n : graph.nodes()) {
       for (String out : n.getOutputList()) {
-        long[] shape = shapes.get(out);
-        if (shape != null) {
-          raws.add(new Raw(out, n, ModuleScope.of(n), shape));
+        long[] s = shapes.get(out);
+        if (s != null && s.length == 4) {
+          LayerReading r = guess.rank4(out, s);
+          rank4.put(out, r);
+          if (r.height() * (long) r.width() > 1 && grids.stream().noneMatch(g -> g[0] == r.height() && g[1] == r.width())) {
+            grids.add(new int[] {r.height(), r.width()});
+          }
+        }
+      }
+    }
+    List<Raw> raws = new ArrayList<>();
+    List<TargetLayer> unread = new ArrayList<>();
+    for (NodeProto n : graph.nodes()) {
+      for (String out : n.getOutputList()) {
+        long[] s = shapes.get(out);
+        if (s == null) {
+          continue;
+        }
+        LayerReading r = s.length == 4 ? rank4.get(out) : guess.rank3(s, grids);
+        if (r != null) {
+          raws.add(new Raw(out, n, ModuleScope.of(n), s, r));
+        } else {
+          String label = n.getName().isEmpty() ? out : n.getName().replaceFirst("^/", "");
+          unread.add(new TargetLayer(label, List.of(), out, n.getName(), n.getOpType(), s, -1, s, null));
         }
       }
     }
@@ -71,10 +110,10 @@ public final class LayerCatalog {
         }
       }
       aliases.sort(Comparator.comparingInt(String::length));
-      out.add(new TargetLayer(name, List.copyOf(aliases), r.tensor(), r.node().getName(),
-          r.node().getOpType(), r.shape(), i));
+      out.add(TargetLayer.of(name, List.copyOf(aliases), r.tensor(), r.node().getName(), r.node().getOpType(), i,
+          r.shape(), r.reading()));
     }
-    return new LayerCatalog(out, cardTarget);
+    return new LayerCatalog(out, unread, cardTarget, guess, grids, new DefaultTargetLayer(graph, out));
   }
 
   /** All candidates in topological order. */
@@ -84,28 +123,63 @@ public final class LayerCatalog {
 
   /**
    * The default target layer: the model card's {@code target_layer} when it names one; otherwise
-   * torchcam's rule, the last 4-D output whose spatial size exceeds 1×1 (the last feature map before
-   * global pooling).
+   * {@link DefaultTargetLayer}'s rule: for a classifier that reads prefix tokens (ViT, DeiT), the
+   * first normalisation of the last attention block; otherwise the last feature map with more than
+   * 1×1 positions before the classifier's pooling (CNNs, ConvNeXt, Swin).
    */
   public TargetLayer defaultLayer() {
     if (cardTarget != null && !cardTarget.isBlank()) {
-      return resolve(cardTarget);
+      return resolve(LayerChoice.parse(cardTarget), true);
     }
-    for (int i = layers.size() - 1; i >= 0; i--) {
-      TargetLayer l = layers.get(i);
-      if (l.height() * (long) l.width() > 1) {
-        return l;
-      }
+    return ruleLayer();
+  }
+
+  /** Why the default is what it is, in words: the card, or which rule applied. */
+  public String defaultReason() {
+    if (cardTarget != null && !cardTarget.isBlank()) {
+      return "from the model card";
     }
-    throw new SscamException("the model has no 4-D layer with spatial size > 1: no CAM target layer");
+    return rule.ruleApplied();
+  }
+
+  private TargetLayer ruleLayer() {
+    TargetLayer l = rule.choose();
+    if (l == null) {
+      throw new SscamException("the model has no layer with more than 1x1 positions (a feature map or a token"
+          + " sequence): no CAM target layer");
+    }
+    return l;
   }
 
   /**
-   * The layer named {@code id} (module path, alias, tensor name or node name). An unknown name is an
-   * error listing the closest candidates.
+   * The layer named by {@code spec}: a module path, alias, tensor name or node name, optionally with
+   * a reading override ({@link LayerChoice}: {@code NAME[tokens=P,grid=HxW,layout=nhwc|nchw]}; {@code
+   * [..]} alone overrides the default layer's). An unknown name is an error listing the closest
+   * candidates.
    */
-  public TargetLayer resolve(String id) {
+  public TargetLayer resolve(String spec) {
+    return resolve(LayerChoice.parse(spec), false);
+  }
+
+  private TargetLayer resolve(LayerChoice choice, boolean fromCard) {
+    TargetLayer base = choice.id() != null ? find(choice.id()) : fromCard ? ruleLayer() : defaultLayer();
+    if (choice.overridesReading()) {
+      return base.readAs(guess.override(base.name(), base.rawShape(), choice, grids));
+    }
+    if (base.reading() == null) {
+      throw new SscamException("layer " + base.name() + " is " + Arrays.toString(Arrays.copyOfRange(base.rawShape(), 1,
+          base.rawShape().length)) + ", which sscam cannot read as a grid by itself: give --tokens P and/or --grid HxW");
+    }
+    return base;
+  }
+
+  private TargetLayer find(String id) {
     for (TargetLayer l : layers) {
+      if (l.answersTo(id)) {
+        return l;
+      }
+    }
+    for (TargetLayer l : unread) {
       if (l.answersTo(id)) {
         return l;
       }

@@ -24,7 +24,8 @@ import java.util.Optional;
  * @param mean per-channel mean subtracted after scaling pixels to [0,1]
  * @param std per-channel standard deviation divided after subtracting the mean
  * @param labels class names, or empty when the card gives none
- * @param targetLayer the paper's target layer (module path or tensor), or null
+ * @param targetLayer the target layer (module path or tensor, with any reading override as {@link
+ *     LayerChoice} writes it), or null
  * @param source the card file, or null when defaults were used
  */
 public record ModelCard(
@@ -101,6 +102,15 @@ public record ModelCard(
     root.path("labels").forEach(l -> labels.add(l.asText()));
     JsonNode tl = root.path("target_layer");
     String target = tl.isTextual() ? tl.asText() : tl.hasNonNull("module") ? tl.get("module").asText() : null;
+    if (tl.isObject() && (tl.has("tokens") || tl.has("grid") || tl.has("layout"))) {
+      // The reading of a layer whose shape sscam would guess wrong: {"module": ..., "tokens": 1, "grid": "14x14"}
+      try {
+        target = LayerChoice.compose(target, tl.hasNonNull("tokens") ? tl.get("tokens").asInt() : null,
+            tl.hasNonNull("grid") ? tl.get("grid").asText() : null, tl.hasNonNull("layout") ? tl.get("layout").asText() : null);
+      } catch (SscamException e) {
+        throw new SscamException("model card " + card + ": target_layer: " + e.getMessage(), e);
+      }
+    }
     if (height < 1 || width < 1) {
       throw new SscamException("model card " + card + ": input size must be positive");
     }

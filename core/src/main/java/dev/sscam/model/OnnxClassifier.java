@@ -234,7 +234,8 @@ public final class OnnxClassifier implements AutoCloseable {
     for (int start = 0; start < n; start += batchSize) {
       int count = Math.min(batchSize, n - start);
       Map<String, float[]> r = run(s, inputs, start, count, List.of(layer.tensor(), outputName));
-      System.arraycopy(r.get(layer.tensor()), 0, acts, start * per, count * per);
+      float[] read = layer.reading().toChannelsFirst(r.get(layer.tensor()), count);
+      System.arraycopy(read, 0, acts, start * per, count * per);
       float[] z = r.get(outputName);
       for (int i = 0; i < count; i++) {
         logits[start + i] = java.util.Arrays.copyOfRange(z, i * numClasses, (i + 1) * numClasses);
@@ -288,9 +289,12 @@ public final class OnnxClassifier implements AutoCloseable {
           feeds.put(side, (OnnxTensor) r.get(side).orElseThrow());
         }
         float[] g = plan.session.gradient(feeds, seed, feedCount, numClasses);
-        System.arraycopy(g, 0, grads, start * per, count * per);
+        // Activations and gradients are read alike: NHWC transposed, prefix tokens dropped.
+        System.arraycopy(layer.reading().toChannelsFirst(g, count), 0, grads, start * per, count * per);
         FloatBuffer a = ((OnnxTensor) r.get(layer.tensor()).orElseThrow()).getFloatBuffer();
-        a.get(acts, start * per, count * per);
+        float[] raw = new float[count * layer.rawSize()];
+        a.get(raw);
+        System.arraycopy(layer.reading().toChannelsFirst(raw, count), 0, acts, start * per, count * per);
         FloatBuffer z = ((OnnxTensor) r.get(outputName).orElseThrow()).getFloatBuffer();
         for (int i = 0; i < count; i++) {
           logits[start + i] = new float[numClasses];
@@ -464,13 +468,13 @@ public final class OnnxClassifier implements AutoCloseable {
     }
     Map<String, long[]> shapes = new HashMap<>();
     try (OrtSession probe = createSession(GraphSurgery.addOutputs(file.proto(), produced))) {
-      // Static rank 4, or a rank ONNX Runtime could not infer (reported as no dimensions, e.g. after
-      // ShuffleNetV2's channel shuffle, which reshapes to 5-D from the runtime shape and back): the
-      // probe run below decides.
+      // Static rank 3 (token sequences) or 4, or a rank ONNX Runtime could not infer (reported as no
+      // dimensions, e.g. after ShuffleNetV2's channel shuffle, which reshapes to 5-D from the runtime
+      // shape and back): the probe run below decides.
       List<String> rank4 = new ArrayList<>();
       for (Map.Entry<String, NodeInfo> e : probe.getOutputInfo().entrySet()) {
         if (e.getValue().getInfo() instanceof TensorInfo ti && ti.type == OnnxJavaType.FLOAT
-            && (ti.getShape().length == 4 || ti.getShape().length == 0)) {
+            && (ti.getShape().length == 4 || ti.getShape().length == 3 || ti.getShape().length == 0)) {
           rank4.add(e.getKey());
         }
       }
@@ -484,13 +488,18 @@ public final class OnnxClassifier implements AutoCloseable {
           if (s.length == 4) {
             s[0] = 1;
             shapes.put(name, s);
+          } else if (s.length == 3 && s[0] == feed) {
+            // [batch, T, C]; a leading dimension other than the batch (attention's [heads, T, T],
+            // a sequence-first [T, N, C]) is not one image's layer.
+            s[0] = 1;
+            shapes.put(name, s);
           }
         }
       }
     } catch (OrtException e) {
       throw new SscamException("cannot list the model's layers: " + firstLine(e.getMessage()), e);
     }
-    return LayerCatalog.name(g.getNodeList(), shapes, card.targetLayer());
+    return LayerCatalog.name(new GraphIndex(g), shapes, card.targetLayer(), card.height(), card.width());
   }
 
   private static String shapeText(List<TensorShapeProto.Dimension> dims) {
