@@ -118,6 +118,10 @@ final class LayerReadingGuess {
             + choice.gridWidth() + " grid" + (choice.tokens() != null ? " after " + choice.tokens() + " prefix tokens" : "")
             + " needs " + (choice.gridHeight() * choice.gridWidth() + (choice.tokens() == null ? 0 : choice.tokens())));
       }
+      if (choice.tokens() == null && p > MAX_PREFIX) {
+        throw new SscamException("layer " + name + " has " + t + " tokens: a " + choice.gridHeight() + "x"
+            + choice.gridWidth() + " grid leaves " + p + " prefix tokens; give --tokens " + p + " if that is meant");
+      }
       return new LayerReading.Tokens(p, choice.gridHeight(), choice.gridWidth(), c);
     }
     int p = choice.tokens();
