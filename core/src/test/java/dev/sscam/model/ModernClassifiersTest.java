@@ -83,7 +83,10 @@ class ModernClassifiersTest {
           }
         }
         assertThat(sum).hasSameSizeAs(ref);
-        assertThat(pearson(sum, ref)).as("%s %s Pearson r against autograd", model, method).isGreaterThanOrEqualTo(0.9999);
+        double r = pearson(sum, ref);
+        System.out.printf(java.util.Locale.ROOT, "%s %s at %s (%s): Pearson r %.6f against autograd%n", model, method,
+            layer.name(), layer.reading().label(), r);
+        assertThat(r).as("%s %s Pearson r against autograd", model, method).isGreaterThanOrEqualTo(0.9999);
       }
     }
   }
@@ -98,6 +101,8 @@ class ModernClassifiersTest {
         // (std (σ/r)², r ≈ 0.05 here) at σ = 2 swamps every mask of MobileNetV3's head.
         SaliencyMap s = new Explainer(m).explain(x, Methods.byId(method), CamOptions.builder().samples(2).sigma(0.1).build());
         assertThat(s.allZero()).as("%s %s is zero everywhere", model, method).isFalse();
+        System.out.printf(java.util.Locale.ROOT, "%s %s: %d passes, %.2f s%n", model, method, s.provenance().forwardPasses(),
+            s.provenance().seconds());
         assertThat(s.provenance().layerReading()).isEqualTo(m.layers().defaultLayer().reading().label());
       }
     }
