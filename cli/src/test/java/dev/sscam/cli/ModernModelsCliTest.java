@@ -74,6 +74,8 @@ class ModernModelsCliTest {
     assertThat(r.code()).as(r.err()).isZero();
     List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
     assertThat(lines).hasSize(3).noneMatch(l -> l.contains("skipped"));
-    assertThat(Files.readString(out.resolve("report.md"))).contains("score-cam");
+    String expectedLayer = new ObjectMapper().readTree(fixture(model + ".expected.json").toFile()).get("reading").asText();
+    assertThat(Files.readString(out.resolve("report.md"))).contains("score-cam").containsPattern("target layer: .+, " + java.util.regex.Pattern.quote(expectedLayer));
+    assertThat(new ObjectMapper().readTree(out.resolve("config.json").toFile()).get("layer").asText()).endsWith(", " + expectedLayer);
   }
 }

@@ -100,6 +100,12 @@ public final class Evaluation {
         s.fast() == null ? null : s.fast().tolerance());
   }
 
+  /** How {@code config.json} records the model's target layer: its name and reading. */
+  public static String layerOf(OnnxClassifier model) {
+    dev.sscam.model.TargetLayer l = model.layers().defaultLayer();
+    return l.name() + ", " + l.reading().label();
+  }
+
   /**
    * The per-image evaluator of {@code s} on {@code model} (no figure recorded): whoever runs a pair
    * with it, here or on another machine, gets the same figures.
@@ -118,7 +124,8 @@ public final class Evaluation {
     Dataset dataset = openDataset(s.data(), note);
     int[] indices = dataset.randomIndices(s.images(), s.seed());
     List<String> ids = java.util.Arrays.stream(indices).mapToObj(i -> dataset.ids().get(i)).toList();
-    EvaluationConfig config = config(s, model.file().sha256(), s.data().toAbsolutePath().normalize().toString(), ids);
+    EvaluationConfig config = config(s, model.file().sha256(), s.data().toAbsolutePath().normalize().toString(), ids)
+        .withLayer(layerOf(model));
     ImageEvaluation evaluation = imageEvaluation(model, s)
         .recordFigure(new EvaluationFigure(s.out(), ids.stream().limit(EvaluationFigure.DEFAULT_IMAGES).toList()));
     try (ResultsLog log = ResultsLog.open(s.out(), config)) {

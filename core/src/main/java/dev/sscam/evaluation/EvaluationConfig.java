@@ -40,6 +40,8 @@ import java.util.Objects;
  *     preset's with any overrides; absent in older files means the preset's
  * @param fastTolerance the tolerance of fast mode ({@code evaluate --fast}), or null for exact maps;
  *     absent in older files means exact
+ * @param layer the target layer and how it was read ({@code encoder.layers.encoder_layer_5.ln_1, tokens
+ *     1+14x14}), or null when not recorded (older files): two runs disagree on it only when both name one
  */
 public record EvaluationConfig(
     String modelSha256,
@@ -54,7 +56,8 @@ public record EvaluationConfig(
     String preset,
     Map<String, String> reading,
     // Left out when null, so an exact run's file is as before fast mode existed.
-    @JsonInclude(JsonInclude.Include.NON_NULL) Double fastTolerance) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Double fastTolerance,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String layer) {
 
   /** The file name inside the output folder. */
   public static final String FILE = "config.json";
@@ -79,6 +82,19 @@ public record EvaluationConfig(
   public EvaluationConfig(String modelSha256, List<String> methods, int images, long seed, int samples, double sigma,
       int step, String dataset, String imageListHash, String preset, Map<String, String> reading) {
     this(modelSha256, methods, images, seed, samples, sigma, step, dataset, imageListHash, preset, reading, null);
+  }
+
+  /** A configuration without a recorded layer. */
+  public EvaluationConfig(String modelSha256, List<String> methods, int images, long seed, int samples, double sigma,
+      int step, String dataset, String imageListHash, String preset, Map<String, String> reading, Double fastTolerance) {
+    this(modelSha256, methods, images, seed, samples, sigma, step, dataset, imageListHash, preset, reading,
+        fastTolerance, null);
+  }
+
+  /** This configuration with the target layer recorded ({@code NAME, READING}). */
+  public EvaluationConfig withLayer(String layer) {
+    return new EvaluationConfig(modelSha256, methods, images, seed, samples, sigma, step, dataset, imageListHash, preset,
+        reading, fastTolerance, layer);
   }
 
   /** Whether the maps are fast mode's, not exact. */
@@ -128,6 +144,9 @@ public record EvaluationConfig(
       if (!Objects.equals(reading.get(option), other.reading.get(option))) {
         out.add(option);
       }
+    }
+    if (layer != null && other.layer != null && !layer.equals(other.layer)) {
+      out.add("layer");
     }
     if (!Objects.equals(fastTolerance, other.fastTolerance)) {
       out.add(fastTolerance == null || other.fastTolerance == null ? "fast" : "fast-tolerance");

@@ -399,7 +399,8 @@ public final class EvaluationReport {
     return "model sha256: " + config.modelSha256() + "\nmethods: " + String.join(", ", config.methods())
         + "\nimages: " + config.images() + " (list sha256 " + config.imageListHash() + ")\nseed: " + config.seed()
         + "\nsamples: " + config.samples() + "\nsigma: " + config.sigma() + "\nstep: " + config.step()
-        + "\ndataset: " + config.dataset() + "\npreset: " + config.preset() + readingNote()
+        + "\ndataset: " + config.dataset() + (config.layer() == null ? "" : "\ntarget layer: " + config.layer())
+        + "\npreset: " + config.preset() + readingNote()
         + "\nmaps: " + (config.isFast() ? "fast mode, tolerance " + config.fastTolerance()
             + " (estimated RMS error of E; score-cam, ss-cam-1, ss-cam-2 only)" : "exact")
         + "\nversions: " + versions();

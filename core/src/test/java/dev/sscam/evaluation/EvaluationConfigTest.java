@@ -75,4 +75,18 @@ class EvaluationConfigTest {
     assertThat(EvaluationReport.of(one, fast, 7).html(null)).contains("<h1>sscam evaluation (fast mode, tolerance 0.02");
     assertThat(EvaluationReport.of(one, exact, 7).markdown()).startsWith("# sscam evaluation\n").contains("maps: exact");
   }
+
+  @Test
+  void theTargetLayerIsRecordedAndADifferentOneIsRefused(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("config.json");
+    Files.writeString(f, OLD, StandardCharsets.UTF_8);
+    EvaluationConfig old = EvaluationConfig.read(f);
+    assertThat(old.layer()).as("a file from before layers were recorded").isNull();
+    EvaluationConfig vit = config("equations", null).withLayer("encoder.layers.encoder_layer_5.ln_1, tokens 1+14x14");
+    assertThat(old.differences(vit)).as("an old folder resumes").isEmpty();
+    assertThat(vit.differences(config("equations", null).withLayer("encoder.ln, tokens 1+14x14"))).containsExactly("layer");
+    vit.write(f);
+    assertThat(Files.readString(f)).contains("\"layer\" : \"encoder.layers.encoder_layer_5.ln_1, tokens 1+14x14\"");
+    assertThat(EvaluationConfig.read(f)).isEqualTo(vit);
+  }
 }
