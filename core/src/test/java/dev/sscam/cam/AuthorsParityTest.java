@@ -1,6 +1,6 @@
 package dev.sscam.cam;
 
-import static dev.sscam.cam.ReferenceParityTest.pearson;
+import dev.sscam.testing.Pearson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sscam.io.Npy;
@@ -37,10 +37,10 @@ class AuthorsParityTest {
 
       float[] score = f.explain("score-cam", o);
       float[] scoreRef = f.reference("ScoreCAM");
-      double r0 = pearson(score, scoreRef);
+      double r0 = Pearson.r(score, scoreRef);
       double d0 = maxAbsDiff(score, scoreRef);
-      double r1 = pearson(f.explain("ss-cam-1", o), f.reference("SSCAM1"));
-      double r2 = pearson(f.explain("ss-cam-2", o), f.reference("SSCAM2"));
+      double r1 = Pearson.r(f.explain("ss-cam-1", o), f.reference("SSCAM1"));
+      double r2 = Pearson.r(f.explain("ss-cam-2", o), f.reference("SSCAM2"));
       System.err.printf("[sscam] authors parity %s %s: Score-CAM r=%.6f max|diff|=%.2e, SS-CAM (1) r=%.6f,"
           + " SS-CAM (2) r=%.6f%n", model, image, r0, d0, r1, r2);
       assertThat(r0).as("Score-CAM Pearson r").isGreaterThanOrEqualTo(0.999);
@@ -59,8 +59,8 @@ class AuthorsParityTest {
     try (Fixture f = Fixture.open("resnet18h", "FS2026_val_00000002")) {
       CamOptions wrong = CamOptions.builder().samples(10).sigma(2).seed(11).batchSize(32)
           .option("noise-scale", "range").build();
-      double r1 = pearson(f.explain("ss-cam-1", wrong), f.reference("SSCAM1"));
-      double r2 = pearson(f.explain("ss-cam-2", wrong), f.reference("SSCAM2"));
+      double r1 = Pearson.r(f.explain("ss-cam-1", wrong), f.reference("SSCAM1"));
+      double r2 = Pearson.r(f.explain("ss-cam-2", wrong), f.reference("SSCAM2"));
       System.err.printf("[sscam] authors parity with unsquared noise: SS-CAM (1) r=%.6f, SS-CAM (2) r=%.6f%n", r1, r2);
       assertThat(r1 < 0.999 || r2 < 0.995).as("SS-CAM (1) r = %.5f, SS-CAM (2) r = %.5f", r1, r2).isTrue();
     }

@@ -3,6 +3,7 @@ package dev.sscam.cam;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sscam.io.Npy;
+import dev.sscam.testing.Pearson;
 import dev.sscam.model.OnnxClassifier;
 import dev.sscam.testing.SharedData;
 import java.nio.file.Path;
@@ -43,32 +44,12 @@ class ReferenceParityTest {
       CamOptions o = CamOptions.builder().preset(preset).batchSize(32).build();
       SaliencyMap s = new Explainer(m).explain(x, Methods.byId(method), o);
       assertThat(s.cam()).hasSameSizeAs(ref);
-      assertThat(pearson(s.cam(), ref)).as("Pearson r").isGreaterThanOrEqualTo(0.999);
+      assertThat(Pearson.r(s.cam(), ref)).as("Pearson r").isGreaterThanOrEqualTo(0.999);
       double maxDiff = 0;
       for (int i = 0; i < ref.length; i++) {
         maxDiff = Math.max(maxDiff, Math.abs(s.cam()[i] - ref[i]));
       }
       assertThat(maxDiff).as("max |diff|").isLessThanOrEqualTo(1e-3);
     }
-  }
-
-  static double pearson(float[] a, float[] b) {
-    double ma = 0;
-    double mb = 0;
-    for (int i = 0; i < a.length; i++) {
-      ma += a[i];
-      mb += b[i];
-    }
-    ma /= a.length;
-    mb /= b.length;
-    double ab = 0;
-    double aa = 0;
-    double bb = 0;
-    for (int i = 0; i < a.length; i++) {
-      ab += (a[i] - ma) * (b[i] - mb);
-      aa += (a[i] - ma) * (a[i] - ma);
-      bb += (b[i] - mb) * (b[i] - mb);
-    }
-    return ab / Math.sqrt(aa * bb);
   }
 }

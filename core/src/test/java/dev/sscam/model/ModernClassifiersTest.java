@@ -9,6 +9,7 @@ import dev.sscam.cam.Explainer;
 import dev.sscam.cam.Methods;
 import dev.sscam.cam.SaliencyMap;
 import dev.sscam.io.Npy;
+import dev.sscam.testing.Pearson;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ class ModernClassifiersTest {
           }
         }
         assertThat(sum).hasSameSizeAs(ref);
-        double r = pearson(sum, ref);
+        double r = Pearson.r(sum, ref);
         System.out.printf(java.util.Locale.ROOT, "%s %s at %s (%s): Pearson r %.6f against autograd%n", model, method,
             layer.name(), layer.reading().label(), r);
         assertThat(r).as("%s %s Pearson r against autograd", model, method).isGreaterThanOrEqualTo(0.9999);
@@ -106,25 +107,5 @@ class ModernClassifiersTest {
         assertThat(s.provenance().layerReading()).isEqualTo(m.layers().defaultLayer().reading().label());
       }
     }
-  }
-
-  static double pearson(float[] a, float[] b) {
-    double ma = 0;
-    double mb = 0;
-    for (int i = 0; i < a.length; i++) {
-      ma += a[i];
-      mb += b[i];
-    }
-    ma /= a.length;
-    mb /= b.length;
-    double ab = 0;
-    double aa = 0;
-    double bb = 0;
-    for (int i = 0; i < a.length; i++) {
-      ab += (a[i] - ma) * (b[i] - mb);
-      aa += (a[i] - ma) * (a[i] - ma);
-      bb += (b[i] - mb) * (b[i] - mb);
-    }
-    return ab / Math.sqrt(aa * bb);
   }
 }
