@@ -62,7 +62,8 @@ class ModernModelsCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"vit_b16_layout", "swin_t_layout", "convnext_layout", "mobilenet_v3_small"})
+  @ValueSource(strings = {"vit_b16_layout", "vit_b16_layout_opset14", "deit_layout", "swin_t_layout", "convnext_layout",
+      "mobilenet_v3_small", "efficientnet_v2_layout", "regnet_y_layout"})
   void evaluateRuns(String model) throws Exception {
     Path m = dir.resolve(model + ".onnx");
     Files.copy(fixture(model + ".onnx"), m);
