@@ -80,6 +80,9 @@ public final class HeadGradient {
       emitter.add(n);
     }
     TensorTypes facts = TensorTypes.infer(graph, List.of());
+    // the model's own nodes first: their axes and shape vectors are initializers whose lengths are
+    // known, while the upgraded copies read constants added to the compiled graph only
+    facts.propagate(head.nodes());
     facts.propagate(forward);
 
     // backward

