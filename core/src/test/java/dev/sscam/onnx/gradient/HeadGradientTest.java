@@ -241,13 +241,14 @@ class HeadGradientTest {
 
   @Test
   void opWithoutRuleOnThePathIsRefusedNamingOpAndNode() {
-    ModelProto m = new OnnxGraphBuilder("erf").opset(13).input("A", -1, 3, 2, 2)
-        .node("Erf").name("my_erf").inputs("A").outputs("e").add()
-        .node("GlobalAveragePool").name("gap").inputs("e").outputs("p").add()
-        .node("Flatten").name("flatten").inputs("p").outputs("z").add()
+    // Det (a determinant per 2x2 matrix) has no rule
+    ModelProto m = new OnnxGraphBuilder("det").opset(18).input("A", -1, 3, 2, 2)
+        .node("Det").name("my_det").inputs("A").outputs("e").add()
+        .node("Flatten").name("flatten").inputs("e").outputs("z").add()
         .output("z").build();
     assertThatThrownBy(() -> HeadGradient.compile(m, "A", "z"))
-        .isInstanceOf(SscamException.class).hasMessageContaining("Erf").hasMessageContaining("my_erf");
+        .isInstanceOf(SscamException.class).hasMessageContaining("Det").hasMessageContaining("my_det")
+        .hasMessageContaining("no gradient rule");
   }
 
   @Test

@@ -37,7 +37,62 @@ class TransformerVjpFiniteDifferenceTest {
     // --- LayerNorm, fused and decomposed
     // --- Pow
     // --- GELU, Erf
+    cases.add(c("Erf", 13, s(2, 3, 4), 12, g -> {
+      g.node("Erf", "y", scaled(g, 2f)).add();
+      return "y";
+    }));
+    cases.add(c("GELU as exported at opset 17 (Div Erf Add Mul Mul)", 17, s(2, 3, 4), 12, g -> {
+      String x = scaled(g, 3f);
+      g.node("Div", "d", x, g.scalar("sqrt2", (float) Math.sqrt(2))).add();
+      g.node("Erf", "e", "d").add();
+      g.node("Add", "e1", "e", g.scalar("one", 1f)).add();
+      g.node("Mul", "m", x, "e1").add();
+      g.node("Mul", "y", "m", g.scalar("half", 0.5f)).add();
+      return "y";
+    }));
+    cases.add(c("Gelu opset 20 approximate=none", 20, s(2, 3, 4), 12, g -> {
+      g.node("Gelu", "y", scaled(g, 3f)).add();
+      return "y";
+    }));
+    cases.add(c("Gelu opset 20 approximate=tanh", 20, s(2, 3, 4), 12, g -> {
+      g.node("Gelu", "y", scaled(g, 3f)).attrString("approximate", "tanh").add();
+      return "y";
+    }));
     // --- MobileNetV3 / EfficientNet activations
+    cases.add(c("HardSwish opset 14 across its kinks", 14, s(2, 3, 3, 3), 27, g -> {
+      g.node("HardSwish", "y", scaled(g, KINK_SCALE)).add();
+      return "y";
+    }));
+    cases.add(c("HardSigmoid alpha=1/6 (PyTorch) across its kinks", 13, s(2, 3, 3, 3), 27, g -> {
+      g.node("HardSigmoid", "y", scaled(g, KINK_SCALE)).attrFloat("alpha", 1f / 6).attrFloat("beta", 0.5f).add();
+      return "y";
+    }));
+    cases.add(c("HardSigmoid ONNX defaults across its kinks", 13, s(2, 3, 3, 3), 27, g -> {
+      g.node("HardSigmoid", "y", scaled(g, KINK_SCALE)).add();
+      return "y";
+    }));
+    cases.add(c("HardSwish as exported before opset 14 (x · HardSigmoid)", 13, s(2, 3, 3, 3), 27, g -> {
+      String x = scaled(g, KINK_SCALE);
+      g.node("HardSigmoid", "hs", x).attrFloat("alpha", 1f / 6).attrFloat("beta", 0.5f).add();
+      g.node("Mul", "y", x, "hs").add();
+      return "y";
+    }));
+    cases.add(c("SiLU as exported (x · Sigmoid)", 14, s(2, 3, 4), 12, g -> {
+      String x = scaled(g, 3f);
+      g.node("Sigmoid", "sg", x).add();
+      g.node("Mul", "y", x, "sg").add();
+      return "y";
+    }));
+    cases.add(c("Mish opset 18", 18, s(2, 3, 4), 12, g -> {
+      g.node("Mish", "y", scaled(g, 3f)).add();
+      return "y";
+    }));
+    cases.add(c("Softplus and Reciprocal", 13, s(2, 3, 4), 12, g -> {
+      g.node("Softplus", "sp", scaled(g, 2f)).add();
+      g.node("Add", "den", "sp", g.scalar("half", 0.5f)).add();
+      g.node("Reciprocal", "y", "den").add();
+      return "y";
+    }));
     // --- attention
     cases.add(c("Softmax attention scores opset 13 axis -1", 13, s(2, 2, 3, 3), 18, g -> {
       g.node("Softmax", "y", scaled(g, 3f)).attrInt("axis", -1).add();
