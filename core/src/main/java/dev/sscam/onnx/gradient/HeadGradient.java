@@ -64,7 +64,12 @@ public final class HeadGradient {
     }
 
     // forward: the head's nodes in the compiled opset
-    OpsetUpgrade upgrade = new OpsetUpgrade(opset, target, emitter);
+    Set<String> read = new HashSet<>();
+    for (NodeProto n : head.nodes()) {
+      read.addAll(n.getInputList());
+    }
+    read.add(outputTensor);
+    OpsetUpgrade upgrade = new OpsetUpgrade(opset, target, emitter, read);
     List<NodeProto> forward = new ArrayList<>();
     for (NodeProto n : head.nodes()) {
       forward.addAll(upgrade.upgrade(n));

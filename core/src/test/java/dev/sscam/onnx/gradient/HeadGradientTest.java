@@ -294,6 +294,18 @@ class HeadGradientTest {
     assertThat(r.relativeError()).isLessThan(5e-3);
   }
 
+  /** A Dropout mask that the head reads would be random in training mode: refused, not guessed. */
+  @Test
+  void dropoutMaskReadByTheHeadIsRefused() {
+    ModelProto m = new OnnxGraphBuilder("mask").opset(13).input("A", -1, 3)
+        .node("Dropout").name("drop").inputs("A").outputs("d", "mask").add()
+        .node("Cast").name("cast").inputs("mask").outputs("keep").attrInt("to", 1).add()
+        .node("Mul").name("mul").inputs("d", "keep").outputs("z").add()
+        .output("z").build();
+    assertThatThrownBy(() -> HeadGradient.compile(m, "A", "z"))
+        .isInstanceOf(SscamException.class).hasMessageContaining("drop").hasMessageContaining("mask");
+  }
+
   @Test
   void missingTensorsAndUnrelatedOutputAreRefused() {
     ModelProto m = new OnnxGraphBuilder("two").opset(13).input("A", -1, 3).input("B", -1, 3)

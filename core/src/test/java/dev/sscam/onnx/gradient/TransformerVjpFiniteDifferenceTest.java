@@ -178,6 +178,12 @@ class TransformerVjpFiniteDifferenceTest {
       g.node("Mul", "y", "p0", "p1").add();
       return "y";
     }));
+    cases.add(c("Dropout opset 14 training_mode, ratio 0, mask named but unused (Swin)", 14, s(2, 3, 2), 6, g -> {
+      g.b.initializer(TensorProto.newBuilder().setName("training").setDataType(TensorProto.DataType.BOOL_VALUE)
+          .addInt32Data(1).build());
+      g.node("Dropout", "y", "A", g.scalar("ratio", 0f), "training").outputs("unused_mask").add();
+      return "y";
+    }));
     return cases.stream().map(Arguments::of);
   }
 
