@@ -35,7 +35,53 @@ class TransformerVjpFiniteDifferenceTest {
   static Stream<Arguments> cases() {
     List<Case> cases = new ArrayList<>();
     // --- LayerNorm, fused and decomposed
+    cases.add(c("LayerNormalization opset 17 axis -1 with bias (tokens)", 17, s(2, 5, 6), 30, g -> {
+      g.node("LayerNormalization", "y", "A", g.weight("gamma", 6), g.weight("beta", 6)).add();
+      return "y";
+    }));
+    cases.add(c("LayerNormalization opset 18 axis 1 over two axes, no bias", 18, s(2, 3, 4), 12, g -> {
+      g.node("LayerNormalization", "y", "A", g.weight("gamma", 3, 4)).attrInt("axis", 1)
+          .attrFloat("epsilon", 1e-3f).add();
+      return "y";
+    }));
+    cases.add(c("LayerNormalization opset 17, scale and bias depend on A", 17, s(2, 3, 5), 15, g -> {
+      g.node("ReduceMean", "gamma", "A").attrInts("axes", 0, 1).attrInt("keepdims", 0).add();
+      g.node("ReduceMax", "beta", "A").attrInts("axes", 0, 1).attrInt("keepdims", 0).add();
+      g.node("LayerNormalization", "y", "A", "gamma", "beta").add();
+      return "y";
+    }));
+    cases.add(c("LayerNormalization opset 17 channels-last (ConvNeXt LayerNorm2d)", 17, s(2, 3, 2, 2), 12, g -> {
+      g.node("Transpose", "nhwc", "A").attrInts("perm", 0, 2, 3, 1).add();
+      g.node("LayerNormalization", "ln", "nhwc", g.weight("gamma", 3), g.weight("beta", 3)).attrFloat("epsilon", 1e-6f)
+          .add();
+      g.node("Transpose", "y", "ln").attrInts("perm", 0, 3, 1, 2).add();
+      return "y";
+    }));
+    cases.add(c("LayerNorm decomposed as exported at opset 14 (ReduceMean Sub Pow Sqrt Div)", 14, s(2, 5, 6), 30,
+        g -> {
+          g.node("ReduceMean", "mean", "A").attrInts("axes", -1).add();
+          g.node("Sub", "centred", "A", "mean").add();
+          g.node("Pow", "squared", "centred", g.scalar("two", 2f)).add();
+          g.node("ReduceMean", "var", "squared").attrInts("axes", -1).add();
+          g.node("Add", "var_eps", "var", g.scalar("eps", 1e-5f)).add();
+          g.node("Sqrt", "std", "var_eps").add();
+          g.node("Div", "normalised", "centred", "std").add();
+          g.node("Mul", "scaled", "normalised", g.weight("gamma", 6)).add();
+          g.node("Add", "y", "scaled", g.weight("beta", 6)).add();
+          return "y";
+        }));
     // --- Pow
+    cases.add(c("Pow base and exponent both depend on A", 13, s(2, 3, 4), 12, g -> {
+      g.node("Sigmoid", "base", "A").add();
+      g.node("Mul", "exponent", "A", g.scalar("two", 2f)).add();
+      g.node("Pow", "y", "base", "exponent").add();
+      return "y";
+    }));
+    cases.add(c("Pow int64 exponent 3", 15, s(2, 3, 4), 12, g -> {
+      g.b.initializer(OnnxGraphBuilder.int64Tensor("three", new long[] {3}));
+      g.node("Pow", "y", "A", "three").add();
+      return "y";
+    }));
     // --- GELU, Erf
     cases.add(c("Erf", 13, s(2, 3, 4), 12, g -> {
       g.node("Erf", "y", scaled(g, 2f)).add();
@@ -173,6 +219,18 @@ class TransformerVjpFiniteDifferenceTest {
       return "y";
     }));
     // --- reductions and splits
+    cases.add(c("ReduceMax axes attribute keepdims=0", 13, s(2, 3, 4), 3, g -> {
+      g.node("ReduceMax", "y", "A").attrInts("axes", 2).attrInt("keepdims", 0).add();
+      return "y";
+    }));
+    cases.add(c("ReduceMax axes input opset 18", 18, s(2, 3, 4), 4, g -> {
+      g.node("ReduceMax", "y", "A", g.ints("ax", 1)).add();
+      return "y";
+    }));
+    cases.add(c("ReduceMin two axes keepdims=0", 13, s(2, 3, 4), 1, g -> {
+      g.node("ReduceMin", "y", "A").attrInts("axes", 1, 2).attrInt("keepdims", 0).add();
+      return "y";
+    }));
     cases.add(c("Split opset 18 num_outputs", 18, s(2, 4, 3), 6, g -> {
       g.node("Split", "p0", "A").outputs("p1").attrInt("axis", 1).attrInt("num_outputs", 2).add();
       g.node("Mul", "y", "p0", "p1").add();
