@@ -294,6 +294,34 @@ class HeadGradientTest {
     assertThat(r.relativeError()).isLessThan(5e-3);
   }
 
+  /**
+   * Issue 18's ConvNeXt failure: PyTorch's TorchScript exporter writes LayerNormalization at opset
+   * 17, the compiled graph is opset 18, and the op (one version so far) must cross unchanged. Here
+   * ConvNeXt's classifier: pool → channels-last → LayerNorm → back → Flatten → Gemm.
+   */
+  @Test
+  void layerNormalizationAtOpset17CrossesIntoTheOpset18Graph() throws Exception {
+    ModelProto m = new OnnxGraphBuilder("convnext_classifier").opset(17).input("A", -1, 4, 3, 3)
+        .initializer("gamma", gaussian(4, 1), 4)
+        .initializer("beta", gaussian(4, 1), 4)
+        .initializer("G", gaussian(5 * 4, 0.5), 5, 4)
+        .node("GlobalAveragePool").name("avgpool").inputs("A").outputs("p").add()
+        .node("Transpose").name("to_nhwc").inputs("p").outputs("t").attrInts("perm", 0, 2, 3, 1).add()
+        .node("LayerNormalization").name("/classifier/classifier.0/LayerNormalization").inputs("t", "gamma", "beta")
+        .outputs("ln").attrFloat("epsilon", 1e-6f).add()
+        .node("Transpose").name("to_nchw").inputs("ln").outputs("back").attrInts("perm", 0, 3, 1, 2).add()
+        .node("Flatten").name("flatten").inputs("back").outputs("f").add()
+        .node("Gemm").name("fc").inputs("f", "G").outputs("z").attrInt("transB", 1).add()
+        .output("z").build();
+    GradientGraph g = HeadGradient.compile(m, "A", "z");
+    assertThat(g.model().getOpsetImport(0).getVersion()).isEqualTo(18);
+    assertThat(g.model().getGraph().getNodeList()).extracting(NodeProto::getOpType).contains("LayerNormalization");
+    Tensor a = new Tensor(gaussian(2 * 36, 1), new long[] {2, 4, 3, 3});
+    Result r = GradientCheck.check(m, "A", a, Map.of(), "z", 1e-2, 6);
+    System.out.printf("FD ConvNeXt classifier opset 17 max rel err %.2e%n", r.relativeError());
+    assertThat(r.relativeError()).isLessThan(5e-3);
+  }
+
   /** A Dropout mask that the head reads would be random in training mode: refused, not guessed. */
   @Test
   void dropoutMaskReadByTheHeadIsRefused() {
