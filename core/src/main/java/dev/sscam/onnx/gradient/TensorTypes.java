@@ -172,7 +172,8 @@ final class TensorTypes {
       case "ReduceMean":
       case "ReduceSum":
       case "ReduceMax":
-      case "ReduceMin": {
+      case "ReduceMin":
+      case "ReduceL2": {
         if (r0 == null) {
           return null;
         }

@@ -227,8 +227,39 @@ class TransformerVjpFiniteDifferenceTest {
       g.node("ReduceMax", "y", "A", g.ints("ax", 1)).add();
       return "y";
     }));
+    cases.add(c("ReduceMax over [A, A]: each maximum ties with its copy, half each", 13, s(2, 3, 4), 4, g -> {
+      g.node("Concat", "twice", "A", "A").attrInt("axis", 1).add();
+      g.node("ReduceMax", "y", "twice").attrInts("axes", 1).attrInt("keepdims", 0).add();
+      return "y";
+    }));
     cases.add(c("ReduceMin two axes keepdims=0", 13, s(2, 3, 4), 1, g -> {
       g.node("ReduceMin", "y", "A").attrInts("axes", 1, 2).attrInt("keepdims", 0).add();
+      return "y";
+    }));
+    cases.add(c("ReduceL2 axes input keepdims=0 opset 18", 18, s(2, 3, 4), 4, g -> {
+      g.node("ReduceL2", "y", "A", g.ints("ax", 1)).attrInt("keepdims", 0).add();
+      return "y";
+    }));
+    cases.add(c("F.normalize as exported at opset 14 (ReduceL2, Max clamp, Expand, Div)", 14, s(2, 3, 4), 12, g -> {
+      g.node("ReduceL2", "norm", "A").attrInts("axes", -1).add();
+      g.node("Max", "clamped", "norm", g.scalar("eps", 1e-12f)).add();
+      g.node("Shape", "shape", "A").add();
+      g.node("Expand", "den", "clamped", "shape").add();
+      g.node("Div", "y", "A", "den").add();
+      return "y";
+    }));
+    cases.add(c("Max variadic with broadcasting, all inputs depend on A", 13, s(2, 3, 4), 12, g -> {
+      g.node("ReduceMean", "row_mean", "A").attrInts("axes", 2).add();
+      g.node("Mul", "halved", "A", g.scalar("half", 0.5f)).add();
+      g.node("Max", "y", "A", "row_mean", "halved", g.weight("floor", 4)).add();
+      return "y";
+    }));
+    cases.add(c("Max(A, A): the tie is shared, half each, summing to dy", 13, s(2, 3, 4), 12, g -> {
+      g.node("Max", "y", "A", "A").add();
+      return "y";
+    }));
+    cases.add(c("Min with a constant (clamp_max)", 13, s(2, 3, 4), 12, g -> {
+      g.node("Min", "y", "A", g.scalar("ceiling", 0.1f)).add();
       return "y";
     }));
     cases.add(c("Split opset 18 num_outputs", 18, s(2, 4, 3), 6, g -> {
