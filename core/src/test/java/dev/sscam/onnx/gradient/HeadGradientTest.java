@@ -322,6 +322,18 @@ class HeadGradientTest {
     assertThat(r.relativeError()).isLessThan(5e-3);
   }
 
+  /** LayerNormalization's statistics outputs are not differentiated: a head reading them is refused. */
+  @Test
+  void layerNormalizationMeanOutputOnThePathIsRefused() {
+    ModelProto m = new OnnxGraphBuilder("ln_mean").opset(17).input("A", -1, 3)
+        .initializer("gamma", new float[] {1, 1, 1}, 3)
+        .node("LayerNormalization").name("ln").inputs("A", "gamma").outputs("y", "mean").add()
+        .node("Mul").name("mul").inputs("y", "mean").outputs("z").add()
+        .output("z").build();
+    assertThatThrownBy(() -> HeadGradient.compile(m, "A", "z"))
+        .isInstanceOf(SscamException.class).hasMessageContaining("ln").hasMessageContaining("Mean");
+  }
+
   /** A Dropout mask that the head reads would be random in training mode: refused, not guessed. */
   @Test
   void dropoutMaskReadByTheHeadIsRefused() {
