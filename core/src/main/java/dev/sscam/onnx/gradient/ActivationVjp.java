@@ -4,7 +4,8 @@ package dev.sscam.onnx.gradient;
  * Pointwise activations, {@code dx = dy · f'(x)}: Relu {@code [x > 0]}; LeakyRelu {@code 1 or
  * alpha}; Clip {@code [min ≤ x ≤ max]} (bounds as inputs, the compiled opset's form; inclusive, as
  * in PyTorch); Sigmoid {@code y(1 − y)}; Tanh {@code 1 − y²}; Exp {@code y}; Log {@code 1/x}; Sqrt
- * {@code 1/(2y)}; Neg {@code −1}; Abs {@code sign(x)}.
+ * {@code 1/(2y)}; Neg {@code −1}; Abs {@code sign(x)}; Reciprocal ({@code y = 1/x})
+ * {@code −y²}; Softplus ({@code y = ln(1 + eˣ)}) {@code σ(x)}.
  */
 final class ActivationVjp implements VjpRule {
   private final String op;
@@ -37,6 +38,8 @@ final class ActivationVjp implements VjpRule {
       case "Sqrt" -> e.op("Div", dy, e.op("Mul", y, e.floatScalar(2f)));
       case "Neg" -> e.op("Neg", dy);
       case "Abs" -> e.op("Mul", dy, e.op("Sign", x));
+      case "Reciprocal" -> e.op("Neg", e.op("Mul", dy, e.op("Mul", y, y)));
+      case "Softplus" -> e.op("Mul", dy, e.op("Sigmoid", x));
       default -> throw new IllegalArgumentException(op);
     };
     ctx.addGradient(0, dx);

@@ -64,7 +64,12 @@ public final class HeadGradient {
     }
 
     // forward: the head's nodes in the compiled opset
-    OpsetUpgrade upgrade = new OpsetUpgrade(opset, target, emitter);
+    Set<String> read = new HashSet<>();
+    for (NodeProto n : head.nodes()) {
+      read.addAll(n.getInputList());
+    }
+    read.add(outputTensor);
+    OpsetUpgrade upgrade = new OpsetUpgrade(opset, target, emitter, read);
     List<NodeProto> forward = new ArrayList<>();
     for (NodeProto n : head.nodes()) {
       forward.addAll(upgrade.upgrade(n));
@@ -80,6 +85,9 @@ public final class HeadGradient {
       emitter.add(n);
     }
     TensorTypes facts = TensorTypes.infer(graph, List.of());
+    // the model's own nodes first: their axes and shape vectors are initializers whose lengths are
+    // known, while the upgraded copies read constants added to the compiled graph only
+    facts.propagate(head.nodes());
     facts.propagate(forward);
 
     // backward

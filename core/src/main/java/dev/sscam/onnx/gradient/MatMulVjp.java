@@ -1,12 +1,17 @@
 package dev.sscam.onnx.gradient;
 
 /**
- * MatMul with numpy semantics: {@code Y = A·B} over the last two axes, batch axes broadcast.
- * VJPs: {@code dA = reduce_to_shape(dY·Bᵀ, A)} and {@code dB = reduce_to_shape(Aᵀ·dY, B)}, with
- * ᵀ swapping the last two axes. When B is 2-D (the linear-layer case, B's rank known) this is exact
- * for any rank of A, 1-D included: {@code dA = dY·Bᵀ}, {@code dB = A₂ᵀ·dY₂} with A and dY
- * flattened to 2-D. Otherwise both ranks must be known statically and at least 2 (1-D operands of
- * a batched product are refused rather than guessed).
+ * MatMul with numpy semantics: {@code Y = A·B} over the last two axes, batch axes broadcast (the
+ * attention products {@code Q·Kᵀ} and {@code P·V} of a transformer, rank 3 or 4). VJPs:
+ * {@code dA = reduce_to_shape(dY·Bᵀ, A)} and {@code dB = reduce_to_shape(Aᵀ·dY, B)}, with ᵀ
+ * swapping the last two axes.
+ *
+ * <p>When B is 2-D (the linear-layer case, B's rank known) this is exact for any rank of A, 1-D
+ * included: {@code dA = dY·Bᵀ}, {@code dB = A₂ᵀ·dY₂} with A and dY flattened to 2-D. Otherwise both
+ * ranks must be known statically. A 1-D operand is the one case numpy treats specially: A of shape
+ * [k] is read as [1, k] and B of shape [k] as [k, 1], and the added axis is removed from Y. The
+ * rule makes that explicit: it unsqueezes the 1-D operand and dY at the removed axis (−2 for A, −1
+ * for B), applies the matrix formulas, and reshapes the operand's gradient back to its shape.
  */
 final class MatMulVjp implements VjpRule {
   @Override
@@ -31,17 +36,32 @@ final class MatMulVjp implements VjpRule {
       }
       return;
     }
-    if (ra < 2 || rb < 2) {
-      throw ctx.unsupported("operand ranks must be known and at least 2 unless the right operand is "
-          + "a 2-D matrix (known ranks: " + ra + ", " + rb + ")");
+    if (ra < 1 || rb < 1) {
+      throw ctx.unsupported("operand ranks must be known unless the right operand is a 2-D matrix "
+          + "(known ranks: " + ra + ", " + rb + ")");
     }
+    // numpy's 1-D promotion, made explicit: [k] as [1, k] on the left, as [k, 1] on the right
+    String a2 = a;
+    String b2 = b;
+    if (rb == 1) {
+      b2 = e.op("Unsqueeze", b, e.int64s(-1));
+      dy = e.op("Unsqueeze", dy, e.int64s(-1));
+    }
+    if (ra == 1) {
+      a2 = e.op("Unsqueeze", a, e.int64s(0));
+      dy = e.op("Unsqueeze", dy, e.int64s(-2));
+    }
+    int ra2 = Math.max(ra, 2);
+    int rb2 = Math.max(rb, 2);
     if (ctx.needsGradient(0)) {
-      String full = e.op("MatMul", dy, swapLastTwo(e, b, rb));
-      ctx.addGradient(0, e.reduceToShape(full, e.shapeOf(a)));
+      String full = e.op("MatMul", dy, swapLastTwo(e, b2, rb2));
+      String da = e.reduceToShape(full, e.shapeOf(a2));
+      ctx.addGradient(0, ra == 1 ? e.op("Reshape", da, e.shapeOf(a)) : da);
     }
     if (ctx.needsGradient(1)) {
-      String full = e.op("MatMul", swapLastTwo(e, a, ra), dy);
-      ctx.addGradient(1, e.reduceToShape(full, e.shapeOf(b)));
+      String full = e.op("MatMul", swapLastTwo(e, a2, ra2), dy);
+      String db = e.reduceToShape(full, e.shapeOf(b2));
+      ctx.addGradient(1, rb == 1 ? e.op("Reshape", db, e.shapeOf(b)) : db);
     }
   }
 

@@ -18,12 +18,21 @@ import java.util.Set;
  *   <li>Slice (10), Clip (11) and Pad (11) took their attributes as inputs;
  *   <li>Softmax/LogSoftmax/Hardmax before 13 flatten to 2-D at axis: rewritten as
  *       {@code Reshape(op(Flatten(x, axis), axis=1), Shape(x))};
- *   <li>Dropout becomes Identity (inference).
+ *   <li>Dropout becomes Identity (inference). Its mask output is refused only when a head node
+ *       reads it: PyTorch's exporter names the mask even when nothing uses it (Swin's attention
+ *       dropout, exported with {@code training=True} and ratio 0).
  * </ul>
  *
  * Ops in {@link #STABLE} kept their inputs, attributes and meaning across those versions (only
  * gaining types or optional attributes with backward-compatible defaults) and are copied as they
  * are. Any other op in an older model is refused rather than reinterpreted.
+ *
+ * <p>Ops that entered ONNX after opset 9 belong in the set when their later versions changed
+ * nothing a model of an older opset can use: LayerNormalization has had one version (17) so far,
+ * so an opset-17 model (PyTorch's TorchScript exporter from 1.13 on) is copied unchanged into the
+ * opset-18 graph; HardSwish (14) likewise; ScatterND (11; Swin's attention mask, built from
+ * shapes) gained the optional {@code reduction} attribute at 16 and 18 with the default "none",
+ * the old meaning.
  */
 final class OpsetUpgrade {
   /** The opset of every compiled gradient graph at least: ScatterElements(reduction=add) needs 16, axes-as-inputs everywhere needs 18. */
@@ -34,9 +43,10 @@ final class OpsetUpgrade {
       "Concat", "Constant", "ConstantOfShape", "Conv", "ConvTranspose", "Div", "Einsum", "Elu", "Equal",
       "Erf", "Exp", "Expand", "Flatten", "Floor", "Gather", "GatherElements", "GatherND", "Gemm",
       "GlobalAveragePool", "GlobalMaxPool", "Greater", "GreaterOrEqual", "HardSigmoid", "HardSwish",
-      "Identity", "InstanceNormalization", "IsInf", "IsNaN", "LRN", "LeakyRelu", "Less", "LessOrEqual",
+      "Identity", "InstanceNormalization", "IsInf", "IsNaN", "LRN", "LayerNormalization", "LeakyRelu", "Less",
+      "LessOrEqual",
       "Log", "MatMul", "Max", "MaxPool", "Mean", "Min", "Mod", "Mul", "Neg", "NonZero", "Not", "Or",
-      "PRelu", "Pow", "Range", "Reciprocal", "Relu", "Reshape", "Round", "ScatterElements", "Selu",
+      "PRelu", "Pow", "Range", "Reciprocal", "Relu", "Reshape", "Round", "ScatterElements", "ScatterND", "Selu",
       "Shape", "Sigmoid", "Sign", "Size", "Softplus", "Softsign", "Sqrt", "Sub", "Sum", "Tanh", "Tile",
       "Transpose", "Where", "Xor", "Pad", "Clip", "Slice", "Squeeze", "Unsqueeze", "Split", "Softmax",
       "LogSoftmax", "Hardmax", "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
@@ -45,11 +55,14 @@ final class OpsetUpgrade {
   private final int from;
   private final int to;
   private final GraphEmitter emitter;
+  private final Set<String> read;
 
-  OpsetUpgrade(int from, int to, GraphEmitter emitter) {
+  /** {@code read}: the tensors that the head's nodes read (a Dropout mask outside it is harmless). */
+  OpsetUpgrade(int from, int to, GraphEmitter emitter, Set<String> read) {
     this.from = from;
     this.to = to;
     this.emitter = emitter;
+    this.read = read;
   }
 
   /** The node rewritten for the target opset (one or more nodes, in order). */
@@ -57,7 +70,7 @@ final class OpsetUpgrade {
     String op = node.getOpType();
     List<NodeProto> out = new ArrayList<>();
     if (op.equals("Dropout")) {
-      if (node.getOutputCount() > 1 && !node.getOutput(1).isEmpty()) {
+      if (node.getOutputCount() > 1 && read.contains(node.getOutput(1))) {
         throw refuse(node, "its mask output is used");
       }
       out.add(NodeProto.newBuilder().setName(node.getName()).setOpType("Identity")

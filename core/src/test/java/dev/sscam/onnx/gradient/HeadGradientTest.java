@@ -241,13 +241,14 @@ class HeadGradientTest {
 
   @Test
   void opWithoutRuleOnThePathIsRefusedNamingOpAndNode() {
-    ModelProto m = new OnnxGraphBuilder("erf").opset(13).input("A", -1, 3, 2, 2)
-        .node("Erf").name("my_erf").inputs("A").outputs("e").add()
-        .node("GlobalAveragePool").name("gap").inputs("e").outputs("p").add()
-        .node("Flatten").name("flatten").inputs("p").outputs("z").add()
+    // Det (a determinant per 2x2 matrix) has no rule
+    ModelProto m = new OnnxGraphBuilder("det").opset(18).input("A", -1, 3, 2, 2)
+        .node("Det").name("my_det").inputs("A").outputs("e").add()
+        .node("Flatten").name("flatten").inputs("e").outputs("z").add()
         .output("z").build();
     assertThatThrownBy(() -> HeadGradient.compile(m, "A", "z"))
-        .isInstanceOf(SscamException.class).hasMessageContaining("Erf").hasMessageContaining("my_erf");
+        .isInstanceOf(SscamException.class).hasMessageContaining("Det").hasMessageContaining("my_det")
+        .hasMessageContaining("no gradient rule");
   }
 
   @Test
@@ -291,6 +292,58 @@ class HeadGradientTest {
     Tensor a = new Tensor(gaussian(24, 1), new long[] {2, 3, 2, 2});
     Result r = GradientCheck.check(m, "A", a, Map.of(), "z", 1e-2, 1);
     assertThat(r.relativeError()).isLessThan(5e-3);
+  }
+
+  /**
+   * Issue 18's ConvNeXt failure: PyTorch's TorchScript exporter writes LayerNormalization at opset
+   * 17, the compiled graph is opset 18, and the op (one version so far) must cross unchanged. Here
+   * ConvNeXt's classifier: pool → channels-last → LayerNorm → back → Flatten → Gemm.
+   */
+  @Test
+  void layerNormalizationAtOpset17CrossesIntoTheOpset18Graph() throws Exception {
+    ModelProto m = new OnnxGraphBuilder("convnext_classifier").opset(17).input("A", -1, 4, 3, 3)
+        .initializer("gamma", gaussian(4, 1), 4)
+        .initializer("beta", gaussian(4, 1), 4)
+        .initializer("G", gaussian(5 * 4, 0.5), 5, 4)
+        .node("GlobalAveragePool").name("avgpool").inputs("A").outputs("p").add()
+        .node("Transpose").name("to_nhwc").inputs("p").outputs("t").attrInts("perm", 0, 2, 3, 1).add()
+        .node("LayerNormalization").name("/classifier/classifier.0/LayerNormalization").inputs("t", "gamma", "beta")
+        .outputs("ln").attrFloat("epsilon", 1e-6f).add()
+        .node("Transpose").name("to_nchw").inputs("ln").outputs("back").attrInts("perm", 0, 3, 1, 2).add()
+        .node("Flatten").name("flatten").inputs("back").outputs("f").add()
+        .node("Gemm").name("fc").inputs("f", "G").outputs("z").attrInt("transB", 1).add()
+        .output("z").build();
+    GradientGraph g = HeadGradient.compile(m, "A", "z");
+    assertThat(g.model().getOpsetImport(0).getVersion()).isEqualTo(18);
+    assertThat(g.model().getGraph().getNodeList()).extracting(NodeProto::getOpType).contains("LayerNormalization");
+    Tensor a = new Tensor(gaussian(2 * 36, 1), new long[] {2, 4, 3, 3});
+    Result r = GradientCheck.check(m, "A", a, Map.of(), "z", 1e-2, 6);
+    System.out.printf("FD ConvNeXt classifier opset 17 max rel err %.2e%n", r.relativeError());
+    assertThat(r.relativeError()).isLessThan(5e-3);
+  }
+
+  /** LayerNormalization's statistics outputs are not differentiated: a head reading them is refused. */
+  @Test
+  void layerNormalizationMeanOutputOnThePathIsRefused() {
+    ModelProto m = new OnnxGraphBuilder("ln_mean").opset(17).input("A", -1, 3)
+        .initializer("gamma", new float[] {1, 1, 1}, 3)
+        .node("LayerNormalization").name("ln").inputs("A", "gamma").outputs("y", "mean").add()
+        .node("Mul").name("mul").inputs("y", "mean").outputs("z").add()
+        .output("z").build();
+    assertThatThrownBy(() -> HeadGradient.compile(m, "A", "z"))
+        .isInstanceOf(SscamException.class).hasMessageContaining("ln").hasMessageContaining("Mean");
+  }
+
+  /** A Dropout mask that the head reads would be random in training mode: refused, not guessed. */
+  @Test
+  void dropoutMaskReadByTheHeadIsRefused() {
+    ModelProto m = new OnnxGraphBuilder("mask").opset(13).input("A", -1, 3)
+        .node("Dropout").name("drop").inputs("A").outputs("d", "mask").add()
+        .node("Cast").name("cast").inputs("mask").outputs("keep").attrInt("to", 1).add()
+        .node("Mul").name("mul").inputs("d", "keep").outputs("z").add()
+        .output("z").build();
+    assertThatThrownBy(() -> HeadGradient.compile(m, "A", "z"))
+        .isInstanceOf(SscamException.class).hasMessageContaining("drop").hasMessageContaining("mask");
   }
 
   @Test

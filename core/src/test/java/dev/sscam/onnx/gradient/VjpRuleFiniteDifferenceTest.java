@@ -409,6 +409,11 @@ class VjpRuleFiniteDifferenceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void gradientMatchesCentralDifferences(Case c) throws Exception {
+    assertMatchesCentralDifferences(c);
+  }
+
+  /** The check shared with {@link TransformerVjpFiniteDifferenceTest}. */
+  static void assertMatchesCentralDifferences(Case c) throws Exception {
     ModelProto m = model(c);
     int size = GradientCheck.count(c.aShape());
     Tensor a = new Tensor(GradientCheck.separated(size, 7), c.aShape());
