@@ -113,6 +113,9 @@ def main():
     ap.add_argument("--val-count", type=int, default=1000, help="held-out scenes for the per-chunk check")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--val-dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared",
+                                                       "benchmark", "fashion-scenes", "val"),
+                    help="the 2,000 FashionScenes validation scenes (JPEGs): scored for the model card")
     ap.add_argument("--aux", type=float, default=1.0, help="initial weight of the auxiliary mean-token head's loss")
     ap.add_argument("--aux-until", type=float, default=0.6, help="fraction of the steps after which that weight is 0")
     a = ap.parse_args()
@@ -198,6 +201,47 @@ def main():
                       dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
     os.replace(onnx_path + ".tmp", onnx_path)
     log(f"exported {onnx_path}; params {sum(p.numel() for p in model.parameters())}")
+    write_card(model, onnx_path, a, log)
+
+
+@torch.no_grad()
+def write_card(model, onnx_path, a, log):
+    """Scores the saved validation JPEGs (as sscam reads them) and writes the model card beside the ONNX."""
+    from PIL import Image
+    rows = [line.split() for line in open(os.path.join(a.val_dir, "ground_truth.txt"))]
+    hit = 0
+    for s in range(0, len(rows), 100):
+        batch = np.stack([np.asarray(Image.open(os.path.join(a.val_dir, "images", r[0])).convert("RGB"))
+                          for r in rows[s:s + 100]])
+        pred = model(to_input(batch)).argmax(1).numpy()
+        hit += int((pred == np.array([int(r[1]) for r in rows[s:s + 100]])).sum())
+    top1 = hit / len(rows)
+    labels = [line.split(" ", 1)[1].strip() for line in open(os.path.join(a.val_dir, "..", "LOC_synset_mapping.txt"))]
+    card = {
+        "name": "vit_t16s",
+        "file": "vit_t16s.onnx",
+        "task": "10-class FashionScenes classification (benchmark/fashion-scenes)",
+        "architecture": "torchvision VisionTransformer: convolutional stem (4 x conv3x3 stride 2, 24/48/96/96 channels,"
+                        " BatchNorm, ReLU) + 1x1 projection, class token, 14x14 patch grid, 6 blocks, width 96,"
+                        " 3 heads, MLP 384",
+        "input": {"name": "input", "shape": [None, 3, 224, 224], "layout": "NCHW RGB", "scale": "pixel/255",
+                  "mean": MEAN.flatten().tolist(), "std": STD.flatten().tolist(),
+                  "resize": "224x224 (scenes are already 224x224)"},
+        "output": {"name": "logits", "kind": "logits (no softmax)"},
+        "labels": labels,
+        "target_layer": {"module": TARGET_LAYER},
+        "opset": 17,
+        "val_top1_on_saved_jpegs": top1,
+        "images_scored": len(rows),
+        "training": {"command": "/usr/bin/python3 tools/train_vit.py " + " ".join(sys.argv[1:]),
+                     "scenes_seen": a.steps * a.batch, "torch": torch.__version__,
+                     "torchvision": torchvision.__version__},
+    }
+    path = os.path.splitext(onnx_path)[0] + ".json"
+    with open(path + ".tmp", "w") as f:
+        json.dump(card, f, indent=1)
+    os.replace(path + ".tmp", path)
+    log(f"model card {path}: val_top1_on_saved_jpegs {top1:.4f}")
 
 
 if __name__ == "__main__":
