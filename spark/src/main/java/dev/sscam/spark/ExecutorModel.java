@@ -1,5 +1,6 @@
 package dev.sscam.spark;
 
+import dev.sscam.InputUnreachableException;
 import dev.sscam.SscamException;
 import dev.sscam.model.ModelCard;
 import dev.sscam.model.OnnxClassifier;
@@ -57,8 +58,15 @@ final class ExecutorModel {
    * cache folder named by URI and hash (so a changed remote model is fetched anew).
    */
   static Path local(JobSettings s, Configuration conf) {
-    return HadoopStorage.isLocal(s.model()) ? Path.of(s.model())
-        : fetch(s.model(), HadoopStorage.cacheFor(URI.create(s.model() + "#" + s.modelSha256())), conf);
+    if (HadoopStorage.isLocal(s.model())) {
+      Path file = Path.of(s.model());
+      if (!Files.isReadable(file)) {
+        // the driver read it: this node does not see the same path
+        throw new InputUnreachableException(file.toString(), "model " + file + " is not readable on this node");
+      }
+      return file;
+    }
+    return fetch(s.model(), HadoopStorage.cacheFor(URI.create(s.model() + "#" + s.modelSha256())), conf);
   }
 
   /**
@@ -82,7 +90,7 @@ final class ExecutorModel {
   private static Path fetch(URI model, Path dir, Configuration conf) {
     Path file = dir.resolve(new org.apache.hadoop.fs.Path(model).getName());
     if (!Files.exists(file) && !HadoopStorage.fetch(model, file, conf)) {
-      throw new SscamException(model + " does not exist");
+      throw new InputUnreachableException(model.toString(), model + " does not exist");
     }
     Path card = ModelCard.cardPath(file);
     if (!Files.exists(card)) {
