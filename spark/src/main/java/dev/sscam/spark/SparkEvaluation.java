@@ -176,14 +176,24 @@ final class SparkEvaluation {
   static SscamException aborted(org.apache.spark.SparkException e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof InputUnreachableException u) {
-        return new InputUnreachableException(u.path(), "the Spark job failed: " + firstLine(u.getMessage())
-            + "; the pairs finished before are kept, rerun to resume", e);
+        return new InputUnreachableException(u.path(), "the Spark job failed (" + stageFailure(e) + "): "
+            + firstLine(u.getMessage()) + "; the pairs finished before are kept, rerun to resume", e);
       }
     }
     Throwable cause = e.getCause();
     String why = cause instanceof SscamException ? firstLine(cause.getMessage()) : firstLine(e.getMessage());
     return new SscamException("the Spark job was aborted: " + why + " (the pairs finished before are kept, rerun to"
         + " resume)", e);
+  }
+
+  /**
+   * Spark's reason up to its "most recent failure" (e.g. {@code Task 3 in stage 0.0 failed 4 times}),
+   * which tells that the task was retried; only for the message, nothing is decided on it.
+   */
+  private static String stageFailure(org.apache.spark.SparkException e) {
+    String reason = firstLine(e.getMessage()).replaceFirst("^Job aborted due to stage failure: ", "");
+    int cut = reason.indexOf(", most recent failure");
+    return cut < 0 ? "job aborted" : reason.substring(0, cut);
   }
 
   private static String firstLine(String s) {
