@@ -162,8 +162,9 @@ final class SparkEvaluation {
         throw aborted(aborted);
       }
       throw e;
+    } finally {
+      hadoop.destroy();
     }
-    hadoop.destroy();
     return computed[0];
   }
 
