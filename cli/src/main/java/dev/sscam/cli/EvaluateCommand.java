@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
         "bootstrap 95%% intervals, on a seeded random subset; each method's empty maps and seconds per image too.",
         "Results go to OUT/results.jsonl as they finish;",
         "rerunning with the same options resumes (a larger --images adds images). Writes OUT/report.{md,csv,html}.",
-        "An image or annotation that cannot be read, or a model output with NaN for one image, skips that image:",
-        "it is logged with the reason, listed in the report and not retried by a rerun; the run goes on."})
+        "An image or annotation that cannot be decoded or parsed, or a model output with NaN for one image, skips",
+        "that image: it is logged with the reason, listed in the report and not retried by a rerun; the run goes on.",
+        "A file that is missing or unreadable stops the run naming it, with nothing logged: a rerun resumes."})
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 

@@ -1,5 +1,6 @@
 package dev.sscam.data;
 
+import dev.sscam.InputUnreachableException;
 import dev.sscam.SscamException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -336,7 +337,7 @@ public final class IlsvrcValidation implements Dataset {
     }
     try (ImageInputStream in = ImageIO.createImageInputStream(image.toFile())) {
       if (in == null) {
-        throw new SscamException("cannot open image " + image);
+        throw new InputUnreachableException(image.toString(), "cannot open image " + image);
       }
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
@@ -350,6 +351,10 @@ public final class IlsvrcValidation implements Dataset {
         reader.dispose();
       }
     } catch (IOException e) {
+      if (InputUnreachableException.isStorageFailure(e)) {
+        throw new InputUnreachableException(image.toString(), "cannot read the size of image " + image + ": "
+            + e.getMessage(), e);
+      }
       throw new SscamException("cannot read the size of image " + image + ": " + e.getMessage(), e);
     }
   }

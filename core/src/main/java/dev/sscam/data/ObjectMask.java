@@ -1,5 +1,6 @@
 package dev.sscam.data;
 
+import dev.sscam.InputUnreachableException;
 import dev.sscam.SscamException;
 import dev.sscam.metrics.Region;
 import java.awt.image.BufferedImage;
@@ -24,6 +25,9 @@ public record ObjectMask(int width, int height, boolean[] pixels) {
     try {
       // The image reader's checks: a corrupt file or a header declaring a decompression bomb is refused.
       img = ImageReader.readAsStored(file);
+    } catch (InputUnreachableException e) {
+      // still the environment's fault: keep the type, so an evaluation stops rather than skips
+      throw new InputUnreachableException(e.path(), "mask: " + e.getMessage(), e);
     } catch (SscamException e) {
       throw new SscamException("mask: " + e.getMessage(), e);
     }

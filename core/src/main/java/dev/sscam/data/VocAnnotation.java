@@ -1,5 +1,6 @@
 package dev.sscam.data;
 
+import dev.sscam.InputUnreachableException;
 import dev.sscam.SscamException;
 import dev.sscam.metrics.PixelBox;
 import java.io.IOException;
@@ -53,7 +54,10 @@ public record VocAnnotation(int width, int height, List<AnnotatedObject> objects
     objects = List.copyOf(objects);
   }
 
-  /** Parses {@code file}; every failure is an {@link SscamException} naming the file. */
+  /**
+   * Parses {@code file}; every failure is an {@link SscamException} naming the file, an {@link
+   * InputUnreachableException} when the file is missing or cannot be read.
+   */
   public static VocAnnotation read(Path file) {
     Document doc;
     try (InputStream in = Files.newInputStream(file)) {
@@ -71,6 +75,10 @@ public record VocAnnotation(int width, int height, List<AnnotatedObject> objects
     } catch (SAXException e) {
       throw new SscamException("annotation " + file + " is not valid XML: " + e.getMessage(), e);
     } catch (IOException e) {
+      if (InputUnreachableException.isStorageFailure(e)) {
+        throw new InputUnreachableException(file.toString(), "cannot read annotation " + file + ": " + e.getMessage(), e);
+      }
+      // the parser's own IOExceptions (a malformed byte sequence) are the content's fault
       throw new SscamException("cannot read annotation " + file + ": " + e.getMessage(), e);
     }
     Element root = doc.getDocumentElement();

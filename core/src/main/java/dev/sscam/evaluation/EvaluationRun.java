@@ -1,5 +1,6 @@
 package dev.sscam.evaluation;
 
+import dev.sscam.InputUnreachableException;
 import dev.sscam.Progress;
 import dev.sscam.SscamException;
 import dev.sscam.cam.CamMethod;
@@ -15,8 +16,11 @@ import java.util.function.Function;
  *
  * <p>One bad item never ends the run: an image or annotation that cannot be read, or a model
  * output with NaN or ±Inf for that image (each an {@link SscamException}), is logged as a
- * {@link SkippedItem} and the loop goes on. A skipped image is not retried by a rerun. Other
- * exceptions (a bug, a full disk while writing the log) still end the run: what was logged stays.
+ * {@link SkippedItem} and the loop goes on. A skipped image is not retried by a rerun. A file that
+ * cannot be reached ({@link InputUnreachableException}: missing, unreadable, an I/O error) is not a
+ * bad item but a fault of the environment: it ends the run, naming the file, with nothing logged for
+ * that image, so a rerun after the fix computes it. Other exceptions (a bug, a full disk while
+ * writing the log) also end the run: what was logged stays.
  */
 public final class EvaluationRun {
 
@@ -71,6 +75,9 @@ public final class EvaluationRun {
           DatasetItem it = item;
           float[] input = x;
           r = NonFiniteOutputException.naming(id, () -> evaluation.evaluate(it, input, method, Progress.NONE));
+        } catch (InputUnreachableException e) {
+          throw new InputUnreachableException(e.path(), e.getMessage() + " (nothing recorded for " + id
+              + "; make the file readable and rerun to resume)", e);
         } catch (SscamException e) {
           SkippedItem s = new SkippedItem(id, e.getMessage());
           log.append(s);

@@ -1,5 +1,6 @@
 package dev.sscam.image;
 
+import dev.sscam.InputUnreachableException;
 import dev.sscam.SscamException;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -40,7 +41,10 @@ import javax.imageio.stream.ImageInputStream;
  *
  * <p>Limits: an image whose header declares more than {@link #MAX_PIXELS} pixels is refused before
  * any pixel memory is allocated (a decompression bomb: a few kilobytes can declare 100,000 ×
- * 100,000). Every failure is an {@link SscamException} with a one-line message naming the file.
+ * 100,000). Every failure is an {@link SscamException} with a one-line message naming the file; a
+ * file that is missing, unreadable or fails with an I/O error is an {@link InputUnreachableException}
+ * (the environment's fault), one that exists but cannot be decoded a plain {@code SscamException}
+ * (the content's).
  */
 public final class ImageReader {
   /**
@@ -76,20 +80,26 @@ public final class ImageReader {
   /**
    * Refuses a path that is missing, not a readable regular file, or empty, with the messages {@link
    * #read(Path)} gives, without decoding it (so a list of images can be checked before long work).
+   *
+   * @throws InputUnreachableException when the file is missing or not readable
+   * @throws SscamException when it is empty
    */
   public static void requireNonEmptyFile(Path file) {
     if (!Files.exists(file)) {
-      throw new SscamException("Image file not found: " + file);
+      throw new InputUnreachableException(file.toString(), "Image file not found: " + file);
     }
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      throw new SscamException("Not a readable file: " + file);
+      throw new InputUnreachableException(file.toString(), "Not a readable file: " + file);
     }
+    long size;
     try {
-      if (Files.size(file) == 0) {
-        throw new SscamException("Image file is empty (0 bytes): " + file);
-      }
+      size = Files.size(file);
     } catch (IOException e) {
-      throw new SscamException("Cannot read image file " + file + ": " + e.getMessage(), e);
+      throw new InputUnreachableException(file.toString(), "Cannot read image file " + file + ": " + e.getMessage(), e);
+    }
+    if (size == 0) {
+      // there, readable and empty: the content is bad, not the path
+      throw new SscamException("Image file is empty (0 bytes): " + file);
     }
   }
 
@@ -97,7 +107,8 @@ public final class ImageReader {
     requireNonEmptyFile(file);
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
       if (in == null) {
-        throw new SscamException("Cannot open image file: " + file);
+        // ImageIO answers null when it cannot open the file at all
+        throw new InputUnreachableException(file.toString(), "Cannot open image file: " + file);
       }
       Iterator<javax.imageio.ImageReader> readers = readersFor(in);
       if (!readers.hasNext()) {
@@ -111,7 +122,8 @@ public final class ImageReader {
         reader.dispose();
       }
     } catch (IOException e) {
-      throw new SscamException("Cannot read image file " + file + ": " + e.getMessage(), e);
+      // opening or closing the stream: no decoder was involved
+      throw new InputUnreachableException(file.toString(), "Cannot read image file " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -154,6 +166,9 @@ public final class ImageReader {
       throw e;
     } catch (IOException | RuntimeException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      if (InputUnreachableException.isStorageFailure(e)) {
+        throw new InputUnreachableException(file.toString(), "Cannot read image file " + file + ": " + oneLine(why), e);
+      }
       throw new SscamException(
           "Corrupt or truncated " + format.toUpperCase(Locale.ROOT) + " image " + file + ": "
               + oneLine(why),

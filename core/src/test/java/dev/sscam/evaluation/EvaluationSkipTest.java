@@ -1,7 +1,9 @@
 package dev.sscam.evaluation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.sscam.InputUnreachableException;
 import dev.sscam.cam.CamOptions;
 import dev.sscam.cam.Methods;
 import dev.sscam.data.IlsvrcValidation;
@@ -88,6 +90,43 @@ class EvaluationSkipTest {
       assertThat(told).isEmpty();
       assertThat(Files.readAllBytes(log)).isEqualTo(before);
       assertThat(notes).anyMatch(n -> n.startsWith("2 images were skipped by an earlier run and are not retried"));
+    }
+  }
+
+  /**
+   * A file that vanished after the listing (as a path that only one machine sees) is no bad item:
+   * the run stops naming it, logs no skip, and once the file is back a rerun computes it.
+   */
+  @Test
+  void anUnreachableImageStopsTheRunWithoutASkipAndARerunResumes() throws Exception {
+    Path data = brokenDataset();
+    IlsvrcValidation dataset = IlsvrcValidation.open(data);
+    Path image = data.resolve("val/images/FS2026_val_00000003.JPEG");
+    Path aside = tmp.resolve("aside.JPEG");
+    Files.move(image, aside);
+    int[] indices = {0, 2, 3}; // images 1, 3, 4
+    Path out = tmp.resolve("unreachable");
+    List<dev.sscam.cam.CamMethod> methods = Methods.parse(List.of("grad-cam"));
+    try (OnnxClassifier model = OnnxClassifier.open(EvaluationResumeTest.MODEL, 16, 1)) {
+      ImageEvaluation evaluation = new ImageEvaluation(model, CamOptions.builder().build(),
+          new DeletionInsertion(20000, 16, new GaussianBlur()));
+      try (ResultsLog log = ResultsLog.open(out, ResultsLogTest.config(10, 2))) {
+        InputUnreachableException e = catchThrowableOfType(() -> EvaluationRun.run(evaluation, dataset, indices, methods,
+            item -> model.card().preprocessing().apply(item.image()), log, (d, t, r) -> { }),
+            InputUnreachableException.class);
+        assertThat(e.path()).isEqualTo(image.toString());
+        assertThat(e.getMessage()).contains(image.toString()).contains("rerun").doesNotContain("\n");
+        assertThat(log.skipped()).isEmpty();
+        assertThat(log.results()).extracting(ImageResult::image).containsExactly("FS2026_val_00000001");
+      }
+      Files.move(aside, image);
+      try (ResultsLog log = ResultsLog.open(out, ResultsLogTest.config(10, 2))) {
+        assertThat(EvaluationRun.run(evaluation, dataset, indices, methods,
+            item -> model.card().preprocessing().apply(item.image()), log, (d, t, r) -> { })).isEqualTo(2);
+        assertThat(log.skipped()).isEmpty();
+      }
+      assertThat(ResultsLog.readAll(out.resolve(ResultsLog.FILE)).results()).extracting(ImageResult::image)
+          .containsExactly("FS2026_val_00000001", "FS2026_val_00000003", "FS2026_val_00000004");
     }
   }
 

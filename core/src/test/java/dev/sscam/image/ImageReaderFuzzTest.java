@@ -1,6 +1,7 @@
 package dev.sscam.image;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.sscam.InputUnreachableException;
 import dev.sscam.SscamException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -34,6 +35,9 @@ class ImageReaderFuzzTest {
       if (x.length != 3 * 16 * 16) {
         throw new IllegalStateException("tensor of length " + x.length);
       }
+    } catch (InputUnreachableException e) {
+      // the file is there and readable: whatever its bytes, a refusal is about content, never the path
+      throw new IllegalStateException("bad content reported as an unreachable file: " + e.getMessage(), e);
     } catch (SscamException expected) {
       // a clear refusal is a correct outcome
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.twelvemonkeys.imageio.color.ColorSpaces;
+import dev.sscam.InputUnreachableException;
 import dev.sscam.SscamException;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -251,10 +252,14 @@ class ImageReaderTest {
   @Test
   void missingFileIsAClearError() {
     Path p = dir.resolve("nope.png");
+    // the environment's fault, not the file's: typed apart from content errors
     assertThatThrownBy(() -> ImageReader.read(p))
-        .isInstanceOf(SscamException.class)
+        .isInstanceOf(InputUnreachableException.class)
         .hasMessageContaining("not found")
         .hasMessageContaining("nope.png");
+    assertThatThrownBy(() -> ImageReader.read(dir))
+        .isInstanceOf(InputUnreachableException.class)
+        .hasMessageContaining("Not a readable file");
   }
 
   @Test
@@ -263,6 +268,7 @@ class ImageReaderTest {
     Files.writeString(p, "hello, I am not a picture\n");
     assertThatThrownBy(() -> ImageReader.read(p))
         .isInstanceOf(SscamException.class)
+        .isNotInstanceOf(InputUnreachableException.class)
         .hasMessageContaining("Not an image")
         .hasMessageContaining("fake.png");
   }
@@ -273,6 +279,7 @@ class ImageReaderTest {
     Files.write(p, new byte[0]);
     assertThatThrownBy(() -> ImageReader.read(p))
         .isInstanceOf(SscamException.class)
+        .isNotInstanceOf(InputUnreachableException.class)
         .hasMessageContaining("empty");
   }
 
@@ -284,6 +291,7 @@ class ImageReaderTest {
     Files.write(half, Arrays.copyOf(bytes, bytes.length / 2));
     assertThatThrownBy(() -> ImageReader.read(half))
         .isInstanceOf(SscamException.class)
+        .isNotInstanceOf(InputUnreachableException.class)
         .hasMessageContaining("truncated")
         .hasMessageContaining("half.jpg")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
@@ -297,6 +305,7 @@ class ImageReaderTest {
     Files.write(half, Arrays.copyOf(bytes, bytes.length / 2));
     assertThatThrownBy(() -> ImageReader.read(half))
         .isInstanceOf(SscamException.class)
+        .isNotInstanceOf(InputUnreachableException.class)
         .hasMessageContaining("half.png");
   }
 

@@ -3,6 +3,7 @@ package dev.sscam.spark;
 import dev.sscam.SscamException;
 import dev.sscam.cli.EvaluationOptions;
 import dev.sscam.cli.FastOptions;
+import java.io.PrintWriter;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -12,6 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sscam evaluate} as a Spark application: the same options, subset, results and report, with
@@ -48,8 +50,11 @@ public final class EvaluateJob implements Callable<Integer> {
   int batchSize;
 
   @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master when not started by spark-submit, e.g. local[2] to try it on one machine.")
+      description = {"Spark master when not started by spark-submit, e.g. local[2] to try it on one machine",
+          "or spark://HOST:7077 (the job then ships its own jar to the executors as spark.jars)."})
   String master;
+
+  @Spec CommandLine.Model.CommandSpec spec;
 
   private int computed;
 
@@ -60,10 +65,18 @@ public final class EvaluateJob implements Callable<Integer> {
 
   /** Runs the job, returning the exit code. */
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the job with the given streams (tests capture them), returning the exit code. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new EvaluateJob());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof SscamException) {
         cmd.getErr().println("sscam: error: " + e.getMessage());
+        cmd.getErr().flush();
         return 1;
       }
       throw e;
@@ -82,6 +95,8 @@ public final class EvaluateJob implements Callable<Integer> {
     if (master != null) {
       builder.master(master);
     }
+    JobJar.sparkJars(master, System.getProperty("spark.jars"), JobJar.holding(EvaluateJob.class))
+        .ifPresent(jars -> builder.config("spark.jars", jars));
     SparkSession spark = builder.getOrCreate();
     try {
       String faults = spark.conf().get(FAIL_FIRST_ATTEMPT, "");
@@ -92,9 +107,20 @@ public final class EvaluateJob implements Callable<Integer> {
     } finally {
       spark.stop();
     }
-    System.out.printf("%d image x method pairs computed (others resumed); report: %s%n", computed,
-        job.out().toString().replaceAll("/?$", "/") + "report.{md,csv,html}");
+    spec.commandLine().getOut().printf("%d image x method pairs computed (others resumed); report: %s%n", computed,
+        reportPath(job.out()));
+    spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /** Where the report is, as a user types it: a plain path for {@code file:}, else the URI. */
+  static String reportPath(java.net.URI out) {
+    String name = "report.{md,csv,html}";
+    if (HadoopStorage.isLocal(out)) {
+      return java.nio.file.Path.of(out).resolve(name).toString();
+    }
+    String base = out.toString();
+    return (base.endsWith("/") ? base : base + "/") + name;
   }
 
   private static SparkEvaluation.Job withFaults(SparkEvaluation.Job j, String faults) {

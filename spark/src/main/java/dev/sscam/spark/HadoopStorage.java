@@ -1,5 +1,6 @@
 package dev.sscam.spark;
 
+import dev.sscam.InputUnreachableException;
 import dev.sscam.SscamException;
 import dev.sscam.evaluation.EvaluationConfig;
 import java.io.IOException;
@@ -58,7 +59,7 @@ final class HadoopStorage {
     }
     Path target = cacheFor(uri).resolve(new org.apache.hadoop.fs.Path(uri).getName());
     if (!Files.exists(target) && !fetch(uri, target, conf)) {
-      throw new SscamException(uri + " does not exist");
+      throw new InputUnreachableException(uri.toString(), uri + " does not exist");
     }
     return target;
   }
@@ -88,7 +89,8 @@ final class HadoopStorage {
       deleteTree(tmp);
       return true;
     } catch (IOException e) {
-      throw new SscamException("cannot read " + uri + ": " + e.getMessage());
+      // the file system client failed (network, permissions, a node down): the environment's fault
+      throw new InputUnreachableException(uri.toString(), "cannot read " + uri + ": " + e.getMessage(), e);
     }
   }
 

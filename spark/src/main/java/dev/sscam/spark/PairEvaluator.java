@@ -1,5 +1,6 @@
 package dev.sscam.spark;
 
+import dev.sscam.InputUnreachableException;
 import dev.sscam.Progress;
 import dev.sscam.SscamException;
 import dev.sscam.cam.Methods;
@@ -29,6 +30,10 @@ import scala.runtime.AbstractFunction2;
  * {@link ImageEvaluation}, with the executor's shared model ({@link ExecutorModel}) given as many
  * ONNX Runtime threads as the task has cores ({@code spark.task.cpus}). Nothing is written here:
  * results go back to the driver, which alone appends them to {@code results.jsonl}.
+ *
+ * <p>A pair whose image cannot be decoded is returned as skipped; one whose file this executor
+ * cannot reach ({@link InputUnreachableException}) fails the task, so Spark retries it and finally
+ * aborts the job naming the file.
  */
 final class PairEvaluator extends AbstractFunction2<TaskContext, Iterator<ImagePair>, PairOutcome[]>
     implements Serializable {
@@ -49,7 +54,7 @@ final class PairEvaluator extends AbstractFunction2<TaskContext, Iterator<ImageP
     List<PairOutcome> out = new ArrayList<>();
     while (pairs.hasNext()) {
       ImagePair pair = pairs.next();
-      out.add(evaluate(model, s, pair));
+      out.add(evaluate(model, s, pair, task));
       if (task.attemptNumber() == 0 && settings.failFirstAttempt().contains(pair.key())) {
         throw new IllegalStateException("sscam fault hook: first attempt of " + pair.id() + " " + pair.method()
             + " fails after computing its result");
@@ -58,7 +63,7 @@ final class PairEvaluator extends AbstractFunction2<TaskContext, Iterator<ImageP
     return out.toArray(new PairOutcome[0]);
   }
 
-  private PairOutcome evaluate(OnnxClassifier model, Evaluation.Settings s, ImagePair pair) {
+  private PairOutcome evaluate(OnnxClassifier model, Evaluation.Settings s, ImagePair pair, TaskContext task) {
     ImageEvaluation evaluation = Evaluation.imageEvaluation(model, s);
     Path figureDir = null;
     try {
@@ -72,8 +77,14 @@ final class PairEvaluator extends AbstractFunction2<TaskContext, Iterator<ImageP
         DatasetItem item = pair.item(hadoop.value().value());
         float[] x = model.card().preprocessing().apply(item.image());
         r = evaluation.evaluate(item, x, Methods.byId(pair.method()), Progress.NONE);
+      } catch (InputUnreachableException e) {
+        // Not the image's fault but this executor's view of the files: fail the task (Spark retries it,
+        // perhaps elsewhere) and never record a skip, which a rerun after the fix would not retry.
+        throw new InputUnreachableException(e.path(), "executor " + executor(task) + " cannot read " + e.path() + " ("
+            + e.getMessage() + "): every executor must be able to read the data and the model at the same path or URI",
+            e);
       } catch (SscamException e) {
-        // A bad image (unreadable, broken, no usable output) is recorded and skipped, as sscam evaluate does.
+        // A bad image (undecodable, a broken mask, no usable output) is recorded and skipped, as sscam evaluate does.
         return PairOutcome.skipped(pair, e.getMessage());
       }
       return PairOutcome.computed(pair, r, figureDir == null ? Map.of() : readAll(figureDir.resolve(EvaluationFigure.DIR)));
@@ -88,6 +99,18 @@ final class PairEvaluator extends AbstractFunction2<TaskContext, Iterator<ImageP
         }
       }
     }
+  }
+
+  /** This executor as the driver's message names it: its host and Spark id. */
+  private static String executor(TaskContext task) {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "?";
+    }
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+    return (env == null ? "" : env.executorId() + " ") + "on " + host;
   }
 
   private static Map<String, byte[]> readAll(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package dev.sscam.spark;
 
+import dev.sscam.InputUnreachableException;
 import dev.sscam.SscamException;
 import dev.sscam.cam.CamMethod;
 import dev.sscam.cam.FastMode;
@@ -100,6 +101,8 @@ final class SparkEvaluation {
           DatasetItem item;
           try {
             item = dataset.item(index);
+          } catch (InputUnreachableException e) {
+            throw e; // the driver's own view of the data is broken: stop, record nothing
           } catch (SscamException e) {
             log.append(new SkippedItem(id, e.getMessage()));
             note.accept("skipped " + id + ": " + e.getMessage());
@@ -151,9 +154,55 @@ final class SparkEvaluation {
       return BoxedUnit.UNIT;
     };
     spark.sparkContext().setJobDescription("sscam evaluate: " + pairs.size() + " image x method pairs");
-    spark.sparkContext().runJob(rdd.rdd(), new PairEvaluator(settings, hadoop), handler, tag);
-    hadoop.destroy();
+    try {
+      spark.sparkContext().runJob(rdd.rdd(), new PairEvaluator(settings, hadoop), handler, tag);
+    } catch (Exception e) {
+      // Scala declares no checked exceptions: runJob throws SparkException undeclared
+      if (e instanceof org.apache.spark.SparkException aborted) {
+        throw aborted(aborted);
+      }
+      throw e;
+    } finally {
+      hadoop.destroy();
+    }
     return computed[0];
+  }
+
+  /**
+   * A job Spark aborted (a task failed {@code spark.task.maxFailures} times, the executors were
+   * lost…) as one line for {@code sscam: error:}: the task's own error when Spark sent it along (an
+   * unreachable file keeps its type and path), else the first line of Spark's reason, without the
+   * stack traces Spark appends. What was logged before the abort stays; a rerun resumes.
+   */
+  static SscamException aborted(org.apache.spark.SparkException e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof InputUnreachableException u) {
+        return new InputUnreachableException(u.path(), "the Spark job failed (" + stageFailure(e) + "): "
+            + firstLine(u.getMessage()) + "; the pairs finished before are kept, rerun to resume", e);
+      }
+    }
+    Throwable cause = e.getCause();
+    String why = cause instanceof SscamException ? firstLine(cause.getMessage()) : firstLine(e.getMessage());
+    return new SscamException("the Spark job was aborted: " + why + " (the pairs finished before are kept, rerun to"
+        + " resume)", e);
+  }
+
+  /**
+   * Spark's reason up to its "most recent failure" (e.g. {@code Task 3 in stage 0.0 failed 4 times}),
+   * which tells that the task was retried; only for the message, nothing is decided on it.
+   */
+  private static String stageFailure(org.apache.spark.SparkException e) {
+    String reason = firstLine(e.getMessage()).replaceFirst("^Job aborted due to stage failure: ", "");
+    int cut = reason.indexOf(", most recent failure");
+    return cut < 0 ? "job aborted" : reason.substring(0, cut);
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "no reason given";
+    }
+    int nl = s.indexOf('\n');
+    return (nl < 0 ? s : s.substring(0, nl)).trim();
   }
 
   /**

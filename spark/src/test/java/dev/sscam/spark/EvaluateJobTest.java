@@ -114,6 +114,39 @@ class EvaluateJobTest {
     assertThat(ResultsLog.read(out.resolve(ResultsLog.FILE))).hasSize(6);
   }
 
+  /**
+   * The closing line names the report without a doubled slash when --out already exists, and a job
+   * Spark aborts ends in one {@code sscam: error:} line (exit 1), not a stack trace.
+   */
+  @Test
+  void reportPathIsCleanAndAnAbortedJobIsOneErrorLine() throws Exception {
+    Path out = Files.createDirectories(tmp.resolve("existing"));
+    java.io.StringWriter stdout = new java.io.StringWriter();
+    java.io.StringWriter stderr = new java.io.StringWriter();
+    String[] one = {"--master", "local[2]", "--data", DATA.toString(), "--model", MODEL.toString(), "--methods", "grad-cam",
+        "--images", "1", "--seed", "" + SEED, "--step", "" + STEP, "--out", out.toString()};
+    assertThat(EvaluateJob.run(new java.io.PrintWriter(stdout), new java.io.PrintWriter(stderr), one)).isZero();
+    assertThat(stdout.toString()).isEqualTo("1 image x method pairs computed (others resumed); report: "
+        + out.toAbsolutePath().normalize().resolve("report.{md,csv,html}") + System.lineSeparator());
+
+    // The test fault hook fails every pair's first attempt; local[2] allows one attempt, so Spark aborts.
+    String faults = Evaluation.openDataset(DATA, n -> { }).ids().stream().map(id -> id + "/grad-cam")
+        .collect(Collectors.joining(","));
+    String[] two = one.clone();
+    two[9] = "2"; // --images 2: one more pair to compute
+    stdout.getBuffer().setLength(0);
+    System.setProperty(EvaluateJob.FAIL_FIRST_ATTEMPT, faults);
+    try {
+      assertThat(EvaluateJob.run(new java.io.PrintWriter(stdout), new java.io.PrintWriter(stderr), two)).isEqualTo(1);
+    } finally {
+      System.clearProperty(EvaluateJob.FAIL_FIRST_ATTEMPT);
+    }
+    assertThat(stderr.toString().lines().toList()).singleElement().satisfies(line -> assertThat(line)
+        .startsWith("sscam: error: the Spark job was aborted: ").contains("sscam fault hook").contains("rerun to resume"));
+    assertThat(stdout.toString()).isEmpty();
+    assertThat(ResultsLog.read(out.resolve(ResultsLog.FILE))).hasSize(1);
+  }
+
   static List<String> files(Path dir) throws Exception {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
