@@ -81,7 +81,7 @@ public final class StudyCreation {
     }
     boolean done = false;
     try {
-      build(model, images, methods, options, seed, tmp, listener);
+      build(model, images, methods, options, seed, tmp, out.toAbsolutePath().normalize().getFileName().toString(), listener);
       if (Files.isDirectory(out)) {
         Files.delete(out); // empty, checked above
       }
@@ -97,12 +97,12 @@ public final class StudyCreation {
   }
 
   private static void build(OnnxClassifier model, List<Path> images, List<CamMethod> methods, CamOptions options,
-      long seed, Path dir, Listener listener) {
+      long seed, Path dir, String name, Listener listener) {
     Path imagesDir = dir.resolve(IMAGES);
     Explainer explainer = new Explainer(model);
     Preprocessing pre = model.card().preprocessing();
     try (StudyDatabase db = StudyDatabase.create(dir.resolve(StudyDatabase.FILE))) {
-      db.putProvenance(provenance(model, images, methods, options, seed));
+      db.putProvenance(provenance(name, model, images, methods, options, seed));
       List<Long> methodIds = db.addMethods(methods.stream().map(CamMethod::id).toList());
       for (int i = 0; i < images.size(); i++) {
         Path image = images.get(i);
@@ -134,9 +134,10 @@ public final class StudyCreation {
     }
   }
 
-  private static Map<String, String> provenance(OnnxClassifier model, List<Path> images, List<CamMethod> methods,
-      CamOptions options, long seed) {
+  private static Map<String, String> provenance(String name, OnnxClassifier model, List<Path> images,
+      List<CamMethod> methods, CamOptions options, long seed) {
     Map<String, String> p = new LinkedHashMap<>();
+    p.put("name", name);
     p.put("model_sha256", model.file().sha256());
     p.put("model", model.file().path().toString());
     p.put("model_name", model.card().name());

@@ -112,6 +112,11 @@ public final class StudyDatabase implements AutoCloseable {
     }
   }
 
+  /** The study folder this database belongs to. */
+  public Path folder() {
+    return file.toAbsolutePath().getParent();
+  }
+
   /** The schema version ({@code PRAGMA user_version}). */
   public synchronized int schemaVersion() {
     return query("PRAGMA user_version", List.of(), r -> r.getInt(1)).get(0);

@@ -296,6 +296,7 @@ class StudyServerTest {
       assertThat(total).isCloseTo(100.0, org.assertj.core.api.Assertions.within(1e-9));
       assertThat(report.table().kappa().subjects()).isEqualTo(TestStudies.IMAGES);
       assertThat(report.markdown()).contains("κ = ").contains("participants who answered: 20 (20 finished every trial)")
+          .contains("bootstrap 95% interval over participants [").doesNotContain("Warning: too few participants")
           .contains("answers: 60 (12 \"not sure\")");
     }
   }
