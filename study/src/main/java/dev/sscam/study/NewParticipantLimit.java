@@ -36,7 +36,7 @@ public final class NewParticipantLimit {
     this.clock = clock;
   }
 
-  /** The default: {@value #DEFAULT_PER_HOUR} per hour. */
+  /** At most {@code max} new participants per address in any hour. */
   public static NewParticipantLimit perHour(int max) {
     return new NewParticipantLimit(max, Duration.ofHours(1));
   }
