@@ -97,6 +97,28 @@ class StudyHardeningTest {
     }
   }
 
+  /**
+   * Timing: a trial's maps are read and padded before its page goes out, and served from memory, so no map
+   * waits on the disk because it is asked for first. Shown by taking the image folder away after the page:
+   * every map of that trial still comes, with the same length.
+   */
+  @Test
+  void mapsAreServedFromMemoryPreparedBeforeThePage() throws Exception {
+    Path study = TestStudies.copy(tmp);
+    try (StudyServer server = StudyServer.start(study, "127.0.0.1", 0)) {
+      HttpParticipant p = new HttpParticipant("http://127.0.0.1:" + server.port());
+      HttpParticipant.Page page = p.page();
+      Files.move(study.resolve(StudyCreation.IMAGES), tmp.resolve("away"));
+      Set<Integer> lengths = new HashSet<>();
+      for (String url : mapUrls(page.html())) {
+        HttpResponse<byte[]> r = p.getBytes(url);
+        assertThat(r.statusCode()).isEqualTo(200);
+        lengths.add(r.body().length);
+      }
+      assertThat(lengths).hasSize(1);
+    }
+  }
+
   @Test
   void everyParticipantHasTheirOwnIds() throws Exception {
     Path study = TestStudies.copy(tmp);
