@@ -10,7 +10,7 @@ import org.openqa.selenium.interactions.Actions;
  * A hand-driven headless browser for the README's screenshot and a developer's own click-through:
  * {@code StudyDemo URL PROFILE SCREENSHOT.png [KEYS]} opens URL in Chromium with the persistent profile
  * (so the participant cookie survives between calls), types KEYS (digits tick, "\n" submits, "n" not
- * sure) and saves a screenshot of the page it lands on; a new profile presses Start first. -Dwidth and
+ * sure) and saves a screenshot of the page it lands on; a new profile presses Start first (not with -Dstay=true). -Dwidth and
  * -Dheight size the window, -Dzoom=N clicks map N first, -Dscroll=true scrolls to the last map. Not a test.
  */
 public final class StudyDemo {
@@ -22,7 +22,7 @@ public final class StudyDemo {
     try {
       browser.get(args[0]);
       // a new profile meets the start page first
-      if (!browser.findElements(org.openqa.selenium.By.id("start")).isEmpty()) {
+      if (!Boolean.getBoolean("stay") && !browser.findElements(org.openqa.selenium.By.id("start")).isEmpty()) {
         browser.findElement(org.openqa.selenium.By.id("start")).click();
         Thread.sleep(1500);
       }
