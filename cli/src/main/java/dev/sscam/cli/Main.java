@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = {
-        "Explain an ONNX image classifier with class activation maps (SS-CAM, Score-CAM, Grad-CAM family),",
-        "and run the SS-CAM paper's evaluation on your own data."},
+        "Explain an ONNX image classifier with class activation maps (SS-CAM, Score-CAM, Grad-CAM family), and"
+            + " run the SS-CAM paper's evaluation on your own data."},
     subcommands = {
         ExplainCommand.class,
         CompareCommand.class,

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code sscam study}: the human-trust study (PAPER.md, "Human trust"): create, serve, report. */
 @Command(name = "study", mixinStandardHelpOptions = true,
     description = {"A blind web study of which explanation people trust (the paper's Table IV).",
-        "create computes every method's map per image, serve runs the web page, report writes Table IV."},
+        "Subcommands: create computes every method's map per image, serve runs the web page, report writes"
+        + " Table IV."},
     subcommands = {StudyCreateCommand.class, StudyServeCommand.class, StudyReportCommand.class})
 final class StudyCommand implements Runnable {
   @picocli.CommandLine.Spec

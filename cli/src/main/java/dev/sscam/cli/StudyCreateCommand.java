@@ -20,9 +20,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code sscam study create}: every method's map for each image, into a study folder with its database. */
 @Command(name = "create", mixinStandardHelpOptions = true,
-    description = {"Compute every method's map for each image and write a study folder:",
-        "STUDY/study.db (SQLite: trials, provenance) and STUDY/images/ (overlays under random ids).",
-        "Images come from --data DIR (a seeded random subset of --images) or are given as arguments."})
+    description = {"Compute every method's map for each image and write a study folder: STUDY/study.db (SQLite:"
+        + " trials, provenance) and STUDY/images/ (overlays under random ids).",
+        "Images come from --data DIR (a seeded random subset of --images) or are given as arguments.",
+        "Shows progress with the time left (a bar on a terminal, otherwise a line per image). SS-CAM and Score-CAM"
+        + " take most of the time; --fast spends only the forward passes their maps need (see docs/fast-mode.md);"
+        + " the study records it in its provenance."})
 final class StudyCreateCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
   @Mixin CamOptionsMixin cam;
@@ -44,7 +47,7 @@ final class StudyCreateCommand implements Callable<Integer> {
   @Option(names = {"-o", "--out"}, paramLabel = "STUDY", required = true, description = "The study folder to create (must not exist).")
   Path out;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+  @Option(names = {"-q", "--quiet"}, description = "No progress.")
   boolean quiet;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -64,14 +67,14 @@ final class StudyCreateCommand implements Callable<Integer> {
     List<Path> files = data == null ? images
         : Evaluation.openDataset(data, note -> stderr.println("sscam: note: " + note))
             .randomSubset(count, options.seed()).stream().map(DatasetItem::image).toList();
-    ProgressBar bar = new ProgressBar("study", quiet);
+    StudyProgress progress = new StudyProgress(stderr, System.console() != null, quiet, System::nanoTime);
     try (OnnxClassifier m = model.open()) {
-      StudyCreation.create(m, files, chosen, options, options.seed(), out, (done, total, image) -> bar.advance(done, total));
+      StudyCreation.create(m, files, chosen, options, options.seed(), out, progress);
     } finally {
-      bar.finish();
+      progress.finish();
     }
-    stdout.printf("study of %d images x %d methods written to %s; serve it with: sscam study serve %s%n",
-        files.size(), chosen.size(), out, out);
+    stdout.printf("study of %d images x %d methods%s written to %s; serve it with: sscam study serve %s%n",
+        files.size(), chosen.size(), options.fast() == null ? "" : " (fast mode)", out, out);
     return 0;
   }
 }

@@ -11,9 +11,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code sscam study report}: Table IV and its statistics from the study's answers. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-    description = {"Write report.{md,csv,html}: Table IV (each method's share and \"not sure\", each answer",
-        "normalised to 1), bootstrap 95%% intervals over participants, a test of uniform shares, position",
-        "bias, Fleiss' kappa and the counts. Works mid-study too."})
+    description = {"Write report.{md,csv,html}: what the study asked, its name, date, model and participants;"
+        + " Table IV (each method's share and \"not sure\", each answer normalised to 1) with bootstrap 95%%"
+        + " intervals over participants; a test of uniform shares; position bias; Fleiss' kappa (multi-pick"
+        + " variant) with its bootstrap interval; the counts.",
+        "Warns when too few participants answered for the intervals to mean much. Works mid-study too."})
 final class StudyReportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "STUDY", description = "The study folder.")
   Path study;

@@ -1,5 +1,7 @@
 package dev.sscam.cli;
 
+import dev.sscam.SscamException;
+import dev.sscam.study.NewParticipantLimit;
 import dev.sscam.study.StudyServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,9 +14,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code sscam study serve}: the study as a web page until interrupted. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Serve the study as a web page. Prints the participants' URL and an admin URL with a",
-        "fresh random admin token (live counts, CSV export). Answers are stored as they are given;",
-        "stop with Ctrl-C and start again at any time."})
+    description = {"Serve the study as a web page. Prints the participants' URL and the admin URL (live counts,"
+        + " CSV export), whose token the study keeps, so the link stays good across restarts.",
+        "Visitors see a start page; a participant exists only once they press Start, and only those who"
+        + " answered are counted. Answers are stored as they are given: stop with Ctrl-C and start again at any"
+        + " time."})
 final class StudyServeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "STUDY", description = "The study folder (from `sscam study create`).")
   Path study;
@@ -26,12 +30,25 @@ final class StudyServeCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 = any free port).")
   int port;
 
+  @Option(names = "--new-participants-per-hour", paramLabel = "N", defaultValue = "" + NewParticipantLimit.DEFAULT_PER_HOUR,
+      description = "New participants one client address may start per hour (default: ${DEFAULT-VALUE}; a class"
+          + " behind one router shares an address).")
+  int perHour;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    StudyServer server = StudyServer.start(study, host, port);
+    if (perHour < 1) {
+      throw new SscamException("--new-participants-per-hour must be >= 1, got " + perHour);
+    }
+    StudyServer server;
+    try {
+      server = StudyServer.start(study, host, port, NewParticipantLimit.perHour(perHour));
+    } catch (StudyServer.PortInUse e) {
+      throw new SscamException(e.getMessage() + "; choose another with --port");
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

@@ -95,6 +95,49 @@ class StudyCliTest {
     assertThat(notStudy.err()).contains("is not a study folder");
   }
 
+  /** Off a terminal, create prints a line per image with the time left; --fast is taken and recorded. */
+  @Test
+  void createShowsProgressAndTakesFast() throws Exception {
+    Path study = dir.resolve("fast");
+    Path images = CliTest.exampleImage().getParent();
+    CliTest.Run c = CliTest.sscam("study", "create", images.resolve("FS2026_val_00000001.JPEG").toString(),
+        images.resolve("FS2026_val_00000002.JPEG").toString(), "--methods", "grad-cam,score-cam", "--fast",
+        "--out", study.toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    assertThat(c.err()).containsPattern("study: 1 of 2 images, \\d+m\\d\\ds elapsed, ETA \\d+m\\d\\ds\n")
+        .contains("study: 2 of 2 images, ").contains("ETA 0m00s");
+    assertThat(c.out()).contains("2 images x 2 methods (fast mode)");
+    try (StudyDatabase db = StudyDatabase.open(study)) {
+      assertThat(db.provenance().get("options")).contains("\"fast-tolerance\":0.02");
+    }
+
+    // the same study served on a busy port: one line, no stack trace
+    try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      CliTest.Run serve = CliTest.sscam("study", "serve", study.toString(), "--port", String.valueOf(busy.getLocalPort()));
+      assertThat(serve.code()).isEqualTo(1);
+      assertThat(serve.err()).isEqualTo("sscam: port " + busy.getLocalPort() + " is in use; choose another with --port\n");
+    }
+  }
+
+  /**
+   * Help texts do not break mid-sentence: every paragraph of a description (an element of picocli's
+   * description array, which starts a new line) ends a sentence, so picocli's own wrapping is the only one.
+   */
+  @Test
+  void helpParagraphsAreWholeSentences() {
+    CommandLine top = new CommandLine(new Main());
+    List<CommandLine> commands = new java.util.ArrayList<>(List.of(top, top.getSubcommands().get("study")));
+    commands.addAll(top.getSubcommands().get("study").getSubcommands().values());
+    for (CommandLine c : commands) {
+      List<String> paragraphs = new java.util.ArrayList<>(List.of(c.getCommandSpec().usageMessage().description()));
+      c.getCommandSpec().options().forEach(o -> paragraphs.addAll(List.of(o.description())));
+      c.getCommandSpec().positionalParameters().forEach(o -> paragraphs.addAll(List.of(o.description())));
+      for (String p : paragraphs) {
+        assertThat(p.strip()).as(c.getCommandName() + ": " + p).matches("(?s).*[.:!?][)\"']?");
+      }
+    }
+  }
+
   @Test
   void serveBindsToLoopbackByDefault() {
     StudyServeCommand serve = new StudyServeCommand();

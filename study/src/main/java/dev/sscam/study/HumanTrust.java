@@ -149,6 +149,18 @@ public final class HumanTrust {
     return FleissKappa.of(byTrial.values().stream().map(l -> l.toArray(new double[0][])).toList());
   }
 
+  /**
+   * Fleiss' kappa with its bootstrap 95% interval over participants (same seed and B as the shares), see
+   * {@link KappaInterval}.
+   */
+  public KappaInterval kappaInterval() {
+    Map<Long, List<Map.Entry<Long, double[]>>> byParticipant = new LinkedHashMap<>();
+    for (Answer a : answers) {
+      byParticipant.computeIfAbsent(a.participant(), p -> new ArrayList<>()).add(Map.entry(a.trial(), weights(a)));
+    }
+    return KappaInterval.of(byParticipant, bootstrap.seed(), bootstrap.resamples());
+  }
+
   /** Participants with at least one answer. */
   public int participants() {
     return participants.size();

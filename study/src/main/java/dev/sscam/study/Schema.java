@@ -38,7 +38,11 @@ final class Schema {
               + " created TEXT NOT NULL, UNIQUE (participant_id, trial_id),"
               + " FOREIGN KEY (participant_id, trial_id) REFERENCES presentation(participant_id, trial_id))",
           "CREATE TABLE choice (answer_id INTEGER NOT NULL REFERENCES answer(id), map_id INTEGER NOT NULL REFERENCES map(id),"
-              + " PRIMARY KEY (answer_id, map_id))")));
+              + " PRIMARY KEY (answer_id, map_id))")),
+      new Migration(2, "the study's own secrets: the admin token (kept across restarts) and the key of the"
+          + " per-participant ids", List.of(
+          // Never in provenance: provenance is shown on the admin page and copied into every report.
+          "CREATE TABLE secret (name TEXT PRIMARY KEY, value TEXT NOT NULL)")));
 
   /** The version a fully migrated database has. */
   static int latest() {

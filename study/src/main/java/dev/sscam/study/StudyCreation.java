@@ -36,10 +36,18 @@ public final class StudyCreation {
   /** Folder of the served pictures and overlays inside a study folder. */
   public static final String IMAGES = "images";
 
-  /** Receives progress: images done out of the total. */
+  /** Receives progress as the maps are computed. */
   @FunctionalInterface
   public interface Listener {
-    void imageDone(int done, int total, String image);
+    /**
+     * Called after each batch of forward passes and after each image.
+     *
+     * @param fraction the share of the study computed, 0..1: whole images, plus the current image's finished
+     *     methods and the current method's share of its passes, each method of an image counted alike
+     * @param imagesDone images whose maps are all written
+     * @param images the study's images
+     */
+    void progress(double fraction, int imagesDone, int images);
   }
 
   private StudyCreation() {}
@@ -73,7 +81,7 @@ public final class StudyCreation {
     }
     boolean done = false;
     try {
-      build(model, images, methods, options, seed, tmp, listener);
+      build(model, images, methods, options, seed, tmp, out.toAbsolutePath().normalize().getFileName().toString(), listener);
       if (Files.isDirectory(out)) {
         Files.delete(out); // empty, checked above
       }
@@ -89,15 +97,16 @@ public final class StudyCreation {
   }
 
   private static void build(OnnxClassifier model, List<Path> images, List<CamMethod> methods, CamOptions options,
-      long seed, Path dir, Listener listener) {
+      long seed, Path dir, String name, Listener listener) {
     Path imagesDir = dir.resolve(IMAGES);
     Explainer explainer = new Explainer(model);
     Preprocessing pre = model.card().preprocessing();
     try (StudyDatabase db = StudyDatabase.create(dir.resolve(StudyDatabase.FILE))) {
-      db.putProvenance(provenance(model, images, methods, options, seed));
+      db.putProvenance(provenance(name, model, images, methods, options, seed));
       List<Long> methodIds = db.addMethods(methods.stream().map(CamMethod::id).toList());
       for (int i = 0; i < images.size(); i++) {
         Path image = images.get(i);
+        int imageIndex = i;
         BufferedImage picture = pre.resize(ImageReader.read(image));
         float[] input = pre.normalize(picture);
         String pictureId = StudyDatabase.randomId(16);
@@ -105,8 +114,11 @@ public final class StudyCreation {
         List<String> mapIds = new ArrayList<>();
         List<Boolean> empty = new ArrayList<>();
         SaliencyMap first = null;
-        for (CamMethod method : methods) {
-          SaliencyMap map = explainer.explain(input, method, options);
+        for (int k = 0; k < methods.size(); k++) {
+          CamMethod method = methods.get(k);
+          double before = i + (double) k / methods.size();
+          SaliencyMap map = explainer.explain(input, method, options, (done, total) -> listener.progress(
+              (before + (total == 0 ? 0 : (double) done / total) / methods.size()) / images.size(), imageIndex, images.size()));
           first = first == null ? map : first;
           String id = StudyDatabase.randomId(16);
           // blend() draws no title: the overlay must not say which method made it.
@@ -117,14 +129,15 @@ public final class StudyCreation {
         }
         db.addTrial(StudyDatabase.randomId(16), image.getFileName().toString(), first.label(), first.probability(),
             pictureId, i, methodIds, mapIds, empty);
-        listener.imageDone(i + 1, images.size(), image.getFileName().toString());
+        listener.progress((double) (i + 1) / images.size(), i + 1, images.size());
       }
     }
   }
 
-  private static Map<String, String> provenance(OnnxClassifier model, List<Path> images, List<CamMethod> methods,
-      CamOptions options, long seed) {
+  private static Map<String, String> provenance(String name, OnnxClassifier model, List<Path> images,
+      List<CamMethod> methods, CamOptions options, long seed) {
     Map<String, String> p = new LinkedHashMap<>();
+    p.put("name", name);
     p.put("model_sha256", model.file().sha256());
     p.put("model", model.file().path().toString());
     p.put("model_name", model.card().name());

@@ -112,6 +112,11 @@ public final class StudyDatabase implements AutoCloseable {
     }
   }
 
+  /** The study folder this database belongs to. */
+  public Path folder() {
+    return file.toAbsolutePath().getParent();
+  }
+
   /** The schema version ({@code PRAGMA user_version}). */
   public synchronized int schemaVersion() {
     return query("PRAGMA user_version", List.of(), r -> r.getInt(1)).get(0);
@@ -123,6 +128,17 @@ public final class StudyDatabase implements AutoCloseable {
       throw new IllegalArgumentException("not a pragma name: " + name);
     }
     return query("PRAGMA " + name, List.of(), r -> r.getString(1)).get(0);
+  }
+
+  /**
+   * The study's secret called {@code name}: made once (32 random bytes in hex) and then kept in the
+   * database, so it survives restarts. Secrets never appear in provenance, reports or exports.
+   */
+  public synchronized String secret(String name) {
+    return inTransaction(() -> {
+      update("INSERT INTO secret (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", name, randomId(32));
+      return query("SELECT value FROM secret WHERE name = ?", List.of(name), r -> r.getString(1)).get(0);
+    });
   }
 
   // ---- creation ----
@@ -259,6 +275,12 @@ public final class StudyDatabase implements AutoCloseable {
     return new Presentation(trial, seq, maps);
   }
 
+  /** Whether the participant has answered this trial. */
+  public synchronized boolean hasAnswered(Participant p, long trialId) {
+    return !query("SELECT 1 FROM answer WHERE participant_id = ? AND trial_id = ?", List.of(p.id(), trialId), r -> 1)
+        .isEmpty();
+  }
+
   /** How many trials the participant has answered. */
   public synchronized int answered(Participant p) {
     return query("SELECT COUNT(*) FROM answer WHERE participant_id = ?", List.of(p.id()), r -> r.getInt(1)).get(0);
@@ -300,12 +322,28 @@ public final class StudyDatabase implements AutoCloseable {
     return m;
   }
 
-  /** Answers per participant (participant number → count), for participants who started. */
+  /**
+   * Answers per participant (participant number → count), for participants with at least one answer: one
+   * who pressed Start and left without answering is no participant of the study.
+   */
   public synchronized Map<Long, Integer> answersPerParticipant() {
     Map<Long, Integer> m = new LinkedHashMap<>();
-    query("SELECT p.id, COUNT(a.id) FROM participant p LEFT JOIN answer a ON a.participant_id = p.id GROUP BY p.id ORDER BY p.id",
+    query("SELECT a.participant_id, COUNT(*) FROM answer a GROUP BY a.participant_id ORDER BY a.participant_id",
         List.of(), r -> m.put(r.getLong(1), r.getInt(2)));
     return m;
+  }
+
+  /** Participants who started (have a cookie and an order) but have not answered yet. */
+  public synchronized int participantsWithoutAnswers() {
+    return query("SELECT COUNT(*) FROM participant p WHERE NOT EXISTS (SELECT 1 FROM answer a WHERE a.participant_id = p.id)",
+        List.of(), r -> r.getInt(1)).get(0);
+  }
+
+  /** The first and last time an answer was stored (ISO-8601), or empty when there is none. */
+  public synchronized Optional<String[]> answerPeriod() {
+    return query("SELECT MIN(created), MAX(created) FROM answer", List.of(),
+        r -> r.getString(1) == null ? null : new String[] {r.getString(1), r.getString(2)}).stream()
+        .filter(java.util.Objects::nonNull).findFirst();
   }
 
   /** One shown map in one stored answer: who, which trial, which method at which position, chosen or not. */
@@ -327,7 +365,7 @@ public final class StudyDatabase implements AutoCloseable {
 
   /** Row count of a table of this schema, for checks. */
   public synchronized int count(String table) {
-    if (!List.of("trial", "map", "method", "participant", "presentation", "shown", "answer", "choice").contains(table)) {
+    if (!List.of("trial", "map", "method", "participant", "presentation", "shown", "answer", "choice", "secret").contains(table)) {
       throw new IllegalArgumentException("no such table: " + table);
     }
     return query("SELECT COUNT(*) FROM " + table, List.of(), r -> r.getInt(1)).get(0);

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code sscam study report}: Table IV (each method's share and "not sure"), bootstrap 95% intervals over
@@ -21,6 +22,12 @@ import java.util.Map;
 public final class StudyReport {
   /** Bootstrap seed of the intervals (fixed, so a report is reproducible from the database). */
   public static final long SEED = 0;
+  /**
+   * Below this many participants the report warns that its intervals mean little: a bootstrap over
+   * participants can only recombine the few people there are, and its percentile interval is then
+   * known to be too narrow (it cannot reach beyond the most extreme participant).
+   */
+  public static final int FEW_PARTICIPANTS = 10;
 
   private final HumanTrust table;
   private final Map<String, String> provenance;
@@ -28,7 +35,13 @@ public final class StudyReport {
   private final int participantsStarted;
   private final int participantsFinished;
 
-  private StudyReport(HumanTrust table, Map<String, String> provenance, int trials, int started, int finished) {
+  private final String name;
+  private final Optional<String[]> answerPeriod;
+
+  private StudyReport(HumanTrust table, Map<String, String> provenance, int trials, int started, int finished,
+      String name, Optional<String[]> answerPeriod) {
+    this.name = name;
+    this.answerPeriod = answerPeriod;
     this.table = table;
     this.provenance = provenance;
     this.trials = trials;
@@ -50,7 +63,10 @@ public final class StudyReport {
     int started = (int) perParticipant.values().stream().filter(n -> n > 0).count();
     int finished = (int) perParticipant.values().stream().filter(n -> n == trials).count();
     HumanTrust t = new HumanTrust(db.methods(), HumanTrust.answers(db.answeredMaps()), new Bootstrap(SEED));
-    return new StudyReport(t, db.provenance(), trials, started, finished);
+    Map<String, String> provenance = db.provenance();
+    // Studies made before the name was recorded are named by their folder.
+    String name = provenance.getOrDefault("name", String.valueOf(db.folder().getFileName()));
+    return new StudyReport(t, provenance, trials, started, finished, name, db.answerPeriod());
   }
 
   /** Table IV and its statistics. */
@@ -66,7 +82,23 @@ public final class StudyReport {
   /** The values every rendering shows, by name (read by the templates). */
   Map<String, Object> values() {
     Map<String, Object> v = new HashMap<>();
-    v.put("title", "sscam human-trust study");
+    v.put("title", "sscam human-trust study: " + name);
+    v.put("name", name);
+    v.put("question", StudyServer.QUESTION);
+    v.put("task", StudyServer.TASK);
+    v.put("created", day(provenance.getOrDefault("created", "unknown")));
+    v.put("hasPeriod", answerPeriod.isPresent());
+    answerPeriod.ifPresent(p -> {
+      v.put("from", day(p[0]));
+      v.put("to", day(p[1]));
+    });
+    String sha = provenance.getOrDefault("model_sha256", "");
+    v.put("model", provenance.getOrDefault("model_name", "unknown model")
+        + (provenance.containsKey("model") ? " (" + Path.of(provenance.get("model")).getFileName() + ")" : "")
+        + (sha.length() >= 12 ? ", SHA-256 " + sha.substring(0, 12) + "…" : ""));
+    v.put("methods", String.join(", ", table.categories().subList(0, table.categories().size() - 1)));
+    v.put("fewParticipants", participantsStarted < FEW_PARTICIPANTS);
+    v.put("minParticipants", FEW_PARTICIPANTS);
     v.put("trials", trials);
     v.put("answers", table.answerCount());
     v.put("notSure", table.notSureCount());
@@ -102,11 +134,22 @@ public final class StudyReport {
       v.put("kappaObserved", num(k.observed(), 3));
       v.put("kappaExpected", num(k.expected(), 3));
       v.put("kappaSubjects", k.subjects());
+      KappaInterval ki = table.kappaInterval();
+      v.put("hasKappaInterval", !Double.isNaN(ki.low()));
+      v.put("kappaLow", num(ki.low(), 3));
+      v.put("kappaHigh", num(ki.high(), 3));
+      v.put("kappaDefined", ki.defined());
+      v.put("kappaResamples", ki.resamples());
     }
     List<Map<String, Object>> prov = new ArrayList<>();
     provenance.forEach((key, value) -> prov.add(Map.of("key", key, "value", value)));
     v.put("provenance", prov);
     return v;
+  }
+
+  /** The date of an ISO-8601 instant (the report says when, not to the second). */
+  private static String day(String instant) {
+    return instant.length() >= 10 ? instant.substring(0, 10) : instant;
   }
 
   private static String test(UniformityTest u) {
@@ -162,7 +205,9 @@ public final class StudyReport {
       sb.append(String.format(Locale.ROOT, "position_bias_chi2,positions,%.6g,,,%d%n", b.chiSquared(), b.degreesOfFreedom()));
       sb.append(String.format(Locale.ROOT, "position_bias_p,positions,%.6g,,,%n", b.pValue()));
       FleissKappa.Result k = table.kappa();
-      sb.append(String.format(Locale.ROOT, "fleiss_kappa,all,%.6g,,,%d%n", k.kappa(), k.subjects()));
+      KappaInterval ki = table.kappaInterval();
+      sb.append(String.format(Locale.ROOT, "fleiss_kappa_multi_pick,all,%.6g,%.6g,%.6g,%d%n", k.kappa(), ki.low(), ki.high(),
+          k.subjects()));
     }
     sb.append("count,participants,").append(participantsStarted).append(",,,\n");
     sb.append("count,participants_finished,").append(participantsFinished).append(",,,\n");

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A simulated participant over real HTTP: its own cookie jar, reads the trial page, posts answers. */
+/**
+ * A simulated participant over real HTTP: its own cookie jar; presses Start when the study shows its start
+ * page, follows the redirects to the current trial's page, posts answers to that trial's address.
+ */
 final class HttpParticipant {
   private static final Pattern HIDDEN = Pattern.compile("name=\"(csrf|trial)\" value=\"([^\"]*)\"");
   private static final Pattern CHOICE = Pattern.compile("name=\"choice\" value=\"([0-9a-f]+)\"");
@@ -22,7 +25,7 @@ final class HttpParticipant {
   final HttpClient client;
 
   /** The trial page as parsed: its form's tokens and the map ids in the order shown (A, B, …). */
-  record Page(String html, String csrf, String trial, List<String> choices) {
+  record Page(HttpResponse<String> response, String html, String csrf, String trial, List<String> choices) {
     boolean done() {
       return trial == null;
     }
@@ -41,8 +44,28 @@ final class HttpParticipant {
     return client.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  /** Presses Start: POST /start (a new participant, unless this client has one). */
+  HttpResponse<String> start() throws IOException, InterruptedException {
+    return client.send(HttpRequest.newBuilder(URI.create(base + "/start")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** GET {@code path}, following this study's redirects (at most five). */
+  HttpResponse<String> follow(String path) throws IOException, InterruptedException {
+    HttpResponse<String> r = get(path);
+    for (int i = 0; i < 5 && r.statusCode() == 303; i++) {
+      r = get(r.headers().firstValue("Location").orElseThrow());
+    }
+    return r;
+  }
+
+  /** The page the participant is on: their current trial, or the end page; starts first if need be. */
   Page page() throws IOException, InterruptedException {
-    HttpResponse<String> r = get("/");
+    HttpResponse<String> r = follow("/");
+    if (r.statusCode() == 200 && r.body().contains("action=\"/start\"")) {
+      start();
+      r = follow("/");
+    }
     if (r.statusCode() != 200) {
       throw new IllegalStateException("GET / gave " + r.statusCode());
     }
@@ -61,12 +84,21 @@ final class HttpParticipant {
     while (c.find()) {
       choices.add(c.group(1));
     }
-    return new Page(r.body(), csrf, trial, choices);
+    last = trial;
+    return new Page(r, r.body(), csrf, trial, choices);
   }
 
-  /** Posts a raw body with a content type. */
+  /** The trial of the last page read: where {@link #post} and {@link #form} send an answer. */
+  private String last;
+
+  /** Posts a raw body with a content type to the last page's trial. */
   HttpResponse<String> post(String contentType, String body) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/answer")).POST(HttpRequest.BodyPublishers.ofString(body));
+    return post("/answer/" + last, contentType, body);
+  }
+
+  /** Posts a raw body with a content type to {@code path}. */
+  HttpResponse<String> post(String path, String contentType, String body) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
@@ -78,7 +110,7 @@ final class HttpParticipant {
     return post("application/x-www-form-urlencoded", encode(pairs));
   }
 
-  /** Answers the page: choose these positions (0 = A), or not sure when none. */
+  /** Answers the page (at its trial's address): choose these positions (0 = A), or not sure when none. */
   HttpResponse<String> answer(Page p, int... positions) throws IOException, InterruptedException {
     List<String> pairs = new ArrayList<>(List.of("csrf", p.csrf(), "trial", p.trial(),
         "action", positions.length == 0 ? "not-sure" : "submit"));
@@ -86,7 +118,7 @@ final class HttpParticipant {
       pairs.add("choice");
       pairs.add(p.choices().get(pos));
     }
-    return form(pairs.toArray(new String[0]));
+    return post("/answer/" + p.trial(), "application/x-www-form-urlencoded", encode(pairs.toArray(new String[0])));
   }
 
   static String encode(String... pairs) {

@@ -69,4 +69,39 @@ class HumanTrustTest {
         a(1, 2, List.of("x", "y", "z"), 2), a(2, 2, List.of("z", "y", "x"), 0)), new Bootstrap(0));
     assertThat(t.kappa().kappa()).isCloseTo(1.0, within(1e-12));
   }
+
+  /**
+   * κ's bootstrap interval over participants, on two cases whose every resample is known. Agreement: both
+   * participants pick x on trial 1 and z on trial 2; any resample ({p1,p1}, {p2,p2}, {p1,p2}) has the same
+   * answers per trial and categories x, z half each → κ = 1 every time: [1, 1], all B defined.
+   */
+  @Test
+  void kappaIntervalOfPerfectAgreementIsOne() {
+    HumanTrust t = new HumanTrust(M, List.of(
+        a(1, 1, List.of("x", "y", "z"), 0), a(2, 1, List.of("z", "y", "x"), 2),
+        a(1, 2, List.of("x", "y", "z"), 2), a(2, 2, List.of("z", "y", "x"), 0)), new Bootstrap(0));
+    KappaInterval k = t.kappaInterval();
+    assertThat(k.kappa()).isCloseTo(1.0, within(1e-12));
+    assertThat(k.low()).isCloseTo(1.0, within(1e-12));
+    assertThat(k.high()).isCloseTo(1.0, within(1e-12));
+    assertThat(k.defined()).isEqualTo(k.resamples()).isEqualTo(Bootstrap.DEFAULT_RESAMPLES);
+  }
+
+  /**
+   * Disagreement: p1 always picks x, p2 always y. Full sample: P̄ = 0, P_e = ½ → κ = −1. A resample of one
+   * participant twice has every answer in one category (P_e = 1): no κ, left out; {p1, p2} gives −1 again.
+   * So the interval is [−1, −1], from about half the resamples (each is {p1,p2} with probability ½).
+   */
+  @Test
+  void kappaIntervalLeavesOutResamplesWithoutKappa() {
+    HumanTrust t = new HumanTrust(M, List.of(
+        a(1, 1, List.of("x", "y", "z"), 0), a(2, 1, List.of("x", "y", "z"), 1),
+        a(1, 2, List.of("y", "x", "z"), 1), a(2, 2, List.of("y", "x", "z"), 0)), new Bootstrap(0));
+    KappaInterval k = t.kappaInterval();
+    assertThat(k.kappa()).isCloseTo(-1.0, within(1e-12));
+    assertThat(k.low()).isCloseTo(-1.0, within(1e-12));
+    assertThat(k.high()).isCloseTo(-1.0, within(1e-12));
+    // binomial(2000, ½): within ±5 standard deviations (±112) of 1000
+    assertThat(k.defined()).isBetween(888, 1112);
+  }
 }

@@ -58,7 +58,7 @@ class StudyServerKillTest {
       // each participant continues where they stopped: on their third and last trial
       for (HttpParticipant p : participants) {
         String token = ((CookieManager) p.client.cookieHandler().orElseThrow()).getCookieStore().getCookies().get(0).getValue();
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> r = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build().send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + again.port() + "/")).header("Cookie", StudyServer.COOKIE + "=" + token).build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(r.body()).contains("Image 3 of 3");
