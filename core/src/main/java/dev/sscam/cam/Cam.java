@@ -4,7 +4,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import dev.sscam.SscamException;
+import dev.sscam.ModelUnsupportedException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
@@ -63,7 +63,7 @@ public final class Cam implements CamMethod {
     double alphaAttr = linear.getOpType().equals("Gemm") ? floatAttr(linear, "alpha", 1f) : 1;
     TensorProto w = initializer(g, linear.getInput(1));
     if (w == null || w.getDimsCount() != 2) {
-      throw new SscamException("CAM needs the final linear layer's weight as a constant 2-D tensor");
+      throw new ModelUnsupportedException("CAM needs the final linear layer's weight as a constant 2-D tensor");
     }
     float[] values = floats(w);
     int rows = (int) w.getDims(0);
@@ -77,7 +77,7 @@ public final class Cam implements CamMethod {
       alpha[ch] = (float) (alphaAttr * v);
     }
     if ((transB ? cols : rows) != k) {
-      throw new SscamException("CAM: the linear layer takes " + (transB ? cols : rows) + " features but the layer has " + k + " channels");
+      throw new ModelUnsupportedException("CAM: the linear layer takes " + (transB ? cols : rows) + " features but the layer has " + k + " channels");
     }
     return new ChannelWeights(alpha, 0);
   }
@@ -96,8 +96,8 @@ public final class Cam implements CamMethod {
     return false;
   }
 
-  private static SscamException notCamHead(NodeProto found) {
-    return new SscamException("CAM needs a head target → global average pool → linear; found "
+  private static ModelUnsupportedException notCamHead(NodeProto found) {
+    return new ModelUnsupportedException("CAM needs a head target → global average pool → linear; found "
         + (found == null ? "a branch or the end of the graph" : found.getOpType() + " (" + found.getName() + ")")
         + ". Use grad-cam instead");
   }
@@ -135,7 +135,7 @@ public final class Cam implements CamMethod {
 
   private static float[] floats(TensorProto t) {
     if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
-      throw new SscamException("CAM: the linear layer's weight is not float32");
+      throw new ModelUnsupportedException("CAM: the linear layer's weight is not float32");
     }
     if (!t.getRawData().isEmpty()) {
       FloatBuffer fb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();

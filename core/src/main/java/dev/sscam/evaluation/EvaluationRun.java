@@ -1,6 +1,7 @@
 package dev.sscam.evaluation;
 
 import dev.sscam.InputUnreachableException;
+import dev.sscam.ModelUnsupportedException;
 import dev.sscam.Progress;
 import dev.sscam.SscamException;
 import dev.sscam.cam.CamMethod;
@@ -19,7 +20,9 @@ import java.util.function.Function;
  * {@link SkippedItem} and the loop goes on. A skipped image is not retried by a rerun. A file that
  * cannot be reached ({@link InputUnreachableException}: missing, unreadable, an I/O error) is not a
  * bad item but a fault of the environment: it ends the run, naming the file, with nothing logged for
- * that image, so a rerun after the fix computes it. Other exceptions (a bug, a full disk while
+ * that image, so a rerun after the fix computes it. Nor is a model that cannot be explained this way
+ * ({@link ModelUnsupportedException}: no gradient rule for an operator of its head, an unknown
+ * layer), which would fail every image alike: it ends the run too. Other exceptions (a bug, a full disk while
  * writing the log) also end the run: what was logged stays.
  */
 public final class EvaluationRun {
@@ -78,6 +81,8 @@ public final class EvaluationRun {
         } catch (InputUnreachableException e) {
           throw new InputUnreachableException(e.path(), e.getMessage() + " (nothing recorded for " + id
               + "; make the file readable and rerun to resume)", e);
+        } catch (ModelUnsupportedException e) {
+          throw e;
         } catch (SscamException e) {
           SkippedItem s = new SkippedItem(id, e.getMessage());
           log.append(s);

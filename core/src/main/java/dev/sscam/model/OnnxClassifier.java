@@ -13,6 +13,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.sscam.ModelUnsupportedException;
 import dev.sscam.SscamException;
 import dev.sscam.onnx.GraphSurgery;
 import dev.sscam.onnx.OnnxModelFile;
@@ -216,7 +217,14 @@ public final class OnnxClassifier implements AutoCloseable {
 
   /** Resolves a layer by module path, tensor name or node name; null or blank gives the default. */
   public TargetLayer layer(String id) {
-    return id == null || id.isBlank() ? layers().defaultLayer() : layers().resolve(id);
+    try {
+      return id == null || id.isBlank() ? layers().defaultLayer() : layers().resolve(id);
+    } catch (ModelUnsupportedException e) {
+      throw e;
+    } catch (SscamException e) {
+      // An unknown or unreadable layer is so for every image: not one bad item.
+      throw new ModelUnsupportedException(e.getMessage(), e);
+    }
   }
 
   /**
@@ -321,7 +329,13 @@ public final class OnnxClassifier implements AutoCloseable {
   private synchronized GradientPlan gradientPlan(TargetLayer layer) {
     GradientPlan plan = gradientPlans.get(layer.tensor());
     if (plan == null) {
-      GradientGraph graph = HeadGradient.compile(file.proto(), layer.tensor(), outputName);
+      GradientGraph graph;
+      try {
+        graph = HeadGradient.compile(file.proto(), layer.tensor(), outputName);
+      } catch (SscamException e) {
+        // No rule for an operator of the head: so for every image, not one bad item.
+        throw new ModelUnsupportedException(e.getMessage(), e);
+      }
       List<String> outs = new ArrayList<>();
       outs.add(layer.tensor());
       outs.addAll(graph.sideInputs());

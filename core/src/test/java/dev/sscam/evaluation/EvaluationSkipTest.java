@@ -173,4 +173,20 @@ class EvaluationSkipTest {
     assertThat(Arrays.asList(report.csv().split("\n"))).contains(
         "skipped,\"b: the model's output for b contains NaN (gradients at x): check the model's weights\",,,,");
   }
+
+  @Test
+  void aModelThatCannotBeExplainedThisWayStopsTheRunInsteadOfSkippingEveryImage() throws Exception {
+    Path out = tmp.resolve("out-cam");
+    // CAM needs conv → global average pool → linear; a ViT's class-token head is none, for any image.
+    Path vit = Path.of(EvaluationSkipTest.class.getResource("/modern/vit_b16_layout.onnx").toURI());
+    Evaluation.Settings s = new Evaluation.Settings(EvaluationResumeTest.DATA, Methods.parse(List.of("cam")), 3, 3, 10, 2,
+        20000, out, "paper");
+    try (OnnxClassifier model = OnnxClassifier.open(vit, 16, 1)) {
+      dev.sscam.ModelUnsupportedException e = catchThrowableOfType(
+          () -> Evaluation.run(model, s, n -> { }, (done, total, result) -> { }), dev.sscam.ModelUnsupportedException.class);
+      assertThat(e).as("the run stops").isNotNull();
+      assertThat(e.getMessage()).contains("CAM needs");
+    }
+    assertThat(ResultsLog.readAll(out.resolve(ResultsLog.FILE)).skipped()).as("no image recorded as skipped").isEmpty();
+  }
 }

@@ -1,6 +1,7 @@
 package dev.sscam.spark;
 
 import dev.sscam.InputUnreachableException;
+import dev.sscam.ModelUnsupportedException;
 import dev.sscam.Progress;
 import dev.sscam.SscamException;
 import dev.sscam.cam.Methods;
@@ -83,6 +84,10 @@ final class PairEvaluator extends AbstractFunction2<TaskContext, Iterator<ImageP
         throw new InputUnreachableException(e.path(), "executor " + executor(task) + " cannot read " + e.path() + " ("
             + e.getMessage() + "): every executor must be able to read the data and the model at the same path or URI",
             e);
+      } catch (ModelUnsupportedException e) {
+        // The same for every image (an operator without a gradient rule, an unknown layer): fail the
+        // task, and with it the job, rather than recording every image as skipped.
+        throw e;
       } catch (SscamException e) {
         // A bad image (undecodable, a broken mask, no usable output) is recorded and skipped, as sscam evaluate does.
         return PairOutcome.skipped(pair, e.getMessage());

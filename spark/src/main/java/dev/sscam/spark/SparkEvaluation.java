@@ -84,12 +84,19 @@ final class SparkEvaluation {
     Evaluation.Settings settings = new Evaluation.Settings(localData, job.methods(), job.images(), job.seed(),
         job.samples(), job.sigma(), job.step(), out.local(), job.preset(), job.reading(), job.fast());
 
-    String sha256 = OnnxModelFile.load(ExecutorModel.local(job.model(), conf)).sha256();
+    Path localModel = ExecutorModel.local(job.model(), conf);
+    String sha256 = OnnxModelFile.load(localModel).sha256();
+    // The target layer as sscam evaluate records it; opening the model here also refuses one that
+    // cannot be explained before any task runs.
+    String layer;
+    try (dev.sscam.model.OnnxClassifier model = dev.sscam.model.OnnxClassifier.open(localModel, 1, 1)) {
+      layer = Evaluation.layerOf(model);
+    }
     int computed = 0;
     {
       String datasetName = HadoopStorage.isLocal(job.data()) ? localData.toAbsolutePath().normalize().toString()
           : job.data().toString();
-      EvaluationConfig config = Evaluation.config(settings, sha256, datasetName, ids);
+      EvaluationConfig config = Evaluation.config(settings, sha256, datasetName, ids).withLayer(layer);
       Set<String> figureIds = ids.stream().limit(EvaluationFigure.DEFAULT_IMAGES).collect(Collectors.toSet());
       try (ResultsLog log = ResultsLog.open(out.local(), config)) {
         List<ImagePair> pairs = new ArrayList<>();
