@@ -21,13 +21,14 @@ import picocli.CommandLine.Spec;
 /** {@code sscam evaluate}: the SS-CAM paper's evaluation on a dataset, resumable, then its report. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = {"Run the paper's evaluation on a dataset and write its tables.",
-        "Average Drop, Increase in Confidence, Win %%, deletion/insertion AUC and the energy pointing game, with",
-        "bootstrap 95%% intervals, on a seeded random subset; each method's empty maps and seconds per image too.",
-        "Results go to OUT/results.jsonl as they finish;",
-        "rerunning with the same options resumes (a larger --images adds images). Writes OUT/report.{md,csv,html}.",
-        "An image or annotation that cannot be decoded or parsed, or a model output with NaN for one image, skips",
-        "that image: it is logged with the reason, listed in the report and not retried by a rerun; the run goes on.",
-        "A file that is missing or unreadable stops the run naming it, with nothing logged: a rerun resumes."})
+        "Average Drop, Increase in Confidence, Win %%, deletion/insertion AUC and the energy pointing game, with "
+            + "bootstrap 95%% intervals, on a seeded random subset; each method's empty maps and seconds per image too.",
+        "Results go to OUT/results.jsonl as they finish; rerunning with the same options resumes (a larger --images "
+            + "adds images). Writes OUT/report.{md,csv,html}.",
+        "An image or annotation that cannot be decoded or parsed, or a model output with NaN for one image, skips "
+            + "that image: it is logged with the reason, listed in the report and not retried by a rerun; the run goes on.",
+        "A file that is missing or unreadable stops the run naming it, with nothing logged: a rerun resumes. So does a "
+            + "model that cannot be explained this way (no gradient rule for an operator of its head, an unknown layer)."})
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 

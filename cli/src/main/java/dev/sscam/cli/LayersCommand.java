@@ -15,17 +15,17 @@ import picocli.CommandLine.Spec;
 /** {@code sscam layers}: every candidate target layer. */
 @Command(name = "layers", mixinStandardHelpOptions = true,
     description = {"List the candidate target layers, the default marked with *.",
-        "A layer is a 4-D feature map read as NCHW, or as NHWC (Swin's blocks, ConvNeXt's LayerNorm),",
-        "or a token sequence [T, C] with T = P + h*w, shown as `tokens P+hxw`: the P prefix tokens",
-        "(class, distillation, registers) are dropped and the patch tokens laid on their h x w grid.",
-        "Any of NAME, an alias, the tensor or the node name works with --layer; --tokens, --grid",
-        "and --layout override a reading that is guessed wrong.",
-        "The default (unless the model card names one): for a classifier that reads prefix tokens",
-        "(ViT, DeiT), the first normalisation of the last attention block (ln_1 / norm1), the last",
-        "place where the patch tokens still reach the class token; otherwise (CNNs, ConvNeXt, Swin)",
-        "the last layer with more than 1x1 positions before the classifier's pooling.",
-        "Shapes come from one probe run, so layers whose rank ONNX Runtime cannot infer (e.g. after a",
-        "ShuffleNetV2 channel shuffle) are listed too."})
+        "A layer is a 4-D feature map read as NCHW, or as NHWC (Swin's blocks, ConvNeXt's LayerNorm), or a token "
+            + "sequence [T, C] with T = P + h*w, shown as `tokens P+hxw`: the P prefix tokens (class, distillation, "
+            + "registers) are dropped and the patch tokens laid on their h x w grid.",
+        "Any of NAME, an alias, the tensor or the node name works with --layer; --tokens, --grid and --layout "
+            + "override a reading that is guessed wrong.",
+        "The default (unless the model card names one): for a classifier that reads prefix tokens (ViT, DeiT), the "
+            + "first normalisation of the last attention block (ln_1 / norm1), the last place where the patch tokens "
+            + "still reach the class token; otherwise (CNNs, ConvNeXt, Swin) the last layer with more than 1x1 "
+            + "positions before the classifier's pooling.",
+        "Shapes come from one probe run, so layers whose rank ONNX Runtime cannot infer (e.g. after a ShuffleNetV2 "
+            + "channel shuffle) are listed too."})
 final class LayersCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 

@@ -125,17 +125,27 @@ class StudyCliTest {
    */
   @Test
   void helpParagraphsAreWholeSentences() {
-    CommandLine top = new CommandLine(new Main());
-    List<CommandLine> commands = new java.util.ArrayList<>(List.of(top, top.getSubcommands().get("study")));
-    commands.addAll(top.getSubcommands().get("study").getSubcommands().values());
+    // every command, so that picocli does all the wrapping and no help line breaks mid-sentence
+    List<CommandLine> commands = new java.util.ArrayList<>(List.of(new CommandLine(new Main())));
+    for (int i = 0; i < commands.size(); i++) {
+      commands.addAll(commands.get(i).getSubcommands().values());
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    List<String> broken = new java.util.ArrayList<>();
     for (CommandLine c : commands) {
+      if (!seen.add(c.getCommandSpec().qualifiedName())) {
+        continue; // help subcommands appear under several parents
+      }
       List<String> paragraphs = new java.util.ArrayList<>(List.of(c.getCommandSpec().usageMessage().description()));
       c.getCommandSpec().options().forEach(o -> paragraphs.addAll(List.of(o.description())));
       c.getCommandSpec().positionalParameters().forEach(o -> paragraphs.addAll(List.of(o.description())));
       for (String p : paragraphs) {
-        assertThat(p.strip()).as(c.getCommandName() + ": " + p).matches("(?s).*[.:!?][)\"']?");
+        if (!p.replace("%n", "").strip().matches("(?s).*[.:!?][)\"']?")) {
+          broken.add(c.getCommandSpec().qualifiedName() + ": " + p);
+        }
       }
     }
+    assertThat(broken).as("help paragraphs that end mid-sentence").isEmpty();
   }
 
   @Test
