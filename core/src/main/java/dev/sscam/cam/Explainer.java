@@ -13,7 +13,9 @@ import dev.sscam.model.TargetLayer;
  * s(L)} at feature resolution, and the explanation map at input resolution: {@code E = s(U(L))}, or,
  * for score weights under {@code sum-at=input} (the authors' code), {@code E = s(ReLU(Σ_k α_k U(A_k)))}
  * (the ReLU after upsampling; {@code U} is linear, so the sum is {@code U(Σ_k α_k A_k)}). Gradient
- * methods and CAM use neither option. One explainer serves every method and image of a model.
+ * methods and CAM use neither option. A {@link PositionalMethod} (LayerCAM, HiResCAM, Eigen-CAM...)
+ * gives {@code L} itself instead of channel weights; it is then treated as the weighted sum is, at
+ * feature resolution. One explainer serves every method and image of a model.
  */
 public final class Explainer {
   private final OnnxClassifier model;
@@ -45,15 +47,24 @@ public final class Explainer {
     float[] logits = act.logits()[0];
     int c = chooseClass(options.targetClass(), logits);
     CamContext ctx = new CamContext(model, layer, input, act.values(), logits, c, options, progress);
-    ChannelWeights weights = method.weights(ctx);
-    ChannelWeighting weighting = method.weighsByScores() ? options.channelWeighting() : ChannelWeighting.RAW;
+    ChannelWeights weights;
+    float[] sum;
+    if (method instanceof PositionalMethod positional) {
+      // The method made L itself: one call, no channel sum.
+      PositionMap map = positional.map(ctx);
+      weights = new ChannelWeights(map.weights(), map.forwardPasses());
+      sum = map.values();
+    } else {
+      weights = method.weights(ctx);
+      ChannelWeighting weighting = method.weighsByScores() ? options.channelWeighting() : ChannelWeighting.RAW;
+      sum = weightedSum(ctx, weighted(weights.alpha(), weighting));
+    }
     SumAt sumAt = method.weighsByScores() ? options.reading().sumAt() : SumAt.FEATURE;
-    float[] sum = weightedSum(ctx, weighted(weights.alpha(), weighting));
     // Finite activations and gradients can still overflow into the map: never draw a NaN map.
     NonFiniteOutputException.requireFinite(sum, "map at " + layer.name());
     float[] e = unnormalisedExplanation(ctx, sum, sumAt);
     boolean allZero = MinMax.isConstant(e, 0, e.length);
-    float[] l = relu(sum);
+    float[] l = relu(sum.clone());
     MinMax.normaliseInPlace(e);
     MinMax.normaliseInPlace(l);
     double seconds = (System.nanoTime() - t0) / 1e9;
