@@ -33,6 +33,11 @@ record ScoreDraws(int[] active, int perChannel, Builder builder, double[] noiseS
     if (ctx.options().fast() != null) {
       return FastChannelWeights.estimate(ctx, this);
     }
+    return exactWeights(ctx);
+  }
+
+  /** Every draw scored, whatever the options say of fast mode (for draws that are not random samples). */
+  ChannelWeights exactWeights(CamContext ctx) {
     int n = perChannel;
     double[] scores = ctx.scoring().scores(active.length * n, (index, dst, off) -> builder.build(index / n, index % n,
         dst, off), ctx.classIndex(), ctx.options().score(), ctx.progress());
