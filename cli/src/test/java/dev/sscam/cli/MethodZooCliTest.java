@@ -67,4 +67,14 @@ class MethodZooCliTest {
     assertThat(r.out().replaceAll("\\s+", " ")).contains("Presets apply to the score-based methods only")
         .contains("eigen-grad-cam").contains("is-cam");
   }
+
+  @Test
+  void fusionAndSmoothingAreNamedInProvenance() throws Exception {
+    Path out = dir.resolve("out");
+    CliTest.Run r = CliTest.sscam("explain", CliTest.exampleImage().toString(), "--method", "layer-cam", "--layer",
+        "features.10,features.12", "--aug-smooth", "--eigen-smooth", "--json", "-q", "-o", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode o = new ObjectMapper().readTree(r.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+    assertThat(o.toString()).contains("aug-smooth").contains("eigen-smooth").contains("fusion").contains("tanh");
+  }
 }

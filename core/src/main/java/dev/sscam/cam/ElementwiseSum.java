@@ -17,10 +17,12 @@ interface ElementwiseSum {
     int size = ctx.featureSize();
     double[] l = new double[size];
     float[] mean = new float[ctx.channels()];
+    float[] terms = new float[a.length];
     for (int k = 0; k < mean.length; k++) {
       double total = 0;
       for (int p = 0; p < size; p++) {
         double t = term(g[k * size + p], a[k * size + p]);
+        terms[k * size + p] = (float) t;
         l[p] += t;
         total += t;
       }
@@ -30,6 +32,6 @@ interface ElementwiseSum {
     for (int p = 0; p < size; p++) {
       out[p] = (float) l[p];
     }
-    return new PositionMap(out, mean, 1);
+    return new PositionMap(out, mean, 1, terms);
   }
 }

@@ -41,6 +41,19 @@ public final class Explainer {
       throw new SscamException("input has " + input.length + " floats; the model takes 3x"
           + model.card().height() + "x" + model.card().width() + " = " + model.imageSize());
     }
+    // Smoothing over augmentations wraps everything (as pytorch-grad-cam's wraps its forward), then
+    // fusion over layers wraps the map of one layer.
+    if (options.augSmooth()) {
+      return AugmentationSmoothing.explain(this, input, method, options, progress);
+    }
+    if (LayerFusion.layers(options.layer()).size() > 1) {
+      return LayerFusion.explain(this, input, method, options, progress);
+    }
+    return explainAtOneLayer(input, method, options, progress);
+  }
+
+  /** The map at the one layer {@code options} names, without augmentations. */
+  SaliencyMap explainAtOneLayer(float[] input, CamMethod method, CamOptions options, Progress progress) {
     long t0 = System.nanoTime();
     TargetLayer layer = model.layer(options.layer());
     LayerActivations act = model.activations(input, 1, layer);
@@ -49,15 +62,24 @@ public final class Explainer {
     CamContext ctx = new CamContext(model, layer, input, act.values(), logits, c, options, progress);
     ChannelWeights weights;
     float[] sum;
+    float[] terms = null;
     if (method instanceof PositionalMethod positional) {
       // The method made L itself: one call, no channel sum.
       PositionMap map = positional.map(ctx);
       weights = new ChannelWeights(map.weights(), map.forwardPasses());
       sum = map.values();
+      terms = map.terms();
     } else {
       weights = method.weights(ctx);
       ChannelWeighting weighting = method.weighsByScores() ? options.channelWeighting() : ChannelWeighting.RAW;
-      sum = weightedSum(ctx, weighted(weights.alpha(), weighting));
+      float[] alpha = weighted(weights.alpha(), weighting);
+      sum = weightedSum(ctx, alpha);
+      if (options.eigenSmooth()) {
+        terms = EigenSmoothing.weightedActivations(ctx, alpha);
+      }
+    }
+    if (options.eigenSmooth() && terms != null) {
+      sum = EigenSmoothing.of(terms, ctx.channels(), ctx.featureSize());
     }
     SumAt sumAt = method.weighsByScores() ? options.reading().sumAt() : SumAt.FEATURE;
     // Finite activations and gradients can still overflow into the map: never draw a NaN map.

@@ -9,5 +9,8 @@ package dev.sscam.cam;
  * @param weights one number per channel, reported as {@link SaliencyMap#weights()} (each method's
  *     Javadoc says which: they summarise the map, they do not make it)
  * @param forwardPasses model forward passes spent on it (the activations' run not included)
+ * @param terms the per-channel terms whose sum over channels is {@code values} ({@code K×h×w},
+ *     channels first; what {@code --eigen-smooth} decomposes), or null when the map is no such sum
+ *     (Eigen-CAM's projection)
  */
-public record PositionMap(float[] values, float[] weights, long forwardPasses) {}
+public record PositionMap(float[] values, float[] weights, long forwardPasses, float[] terms) {}

@@ -59,7 +59,7 @@ final class PrincipalProjection {
     for (int k = 0; k < channels; k++) {
       direction[k] = (float) (sign * v[k]);
     }
-    return new PositionMap(out, direction, 0);
+    return new PositionMap(out, direction, 0, null);
   }
 
   /**

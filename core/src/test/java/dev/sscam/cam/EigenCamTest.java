@@ -20,7 +20,7 @@ class EigenCamTest {
   private static final int P = DeepHead.SIZE * DeepHead.SIZE;
 
   /** {@code X v} with {@code X} the centred rows-are-positions matrix and {@code v} the first right singular vector, as the SVD returns it. */
-  private static double[] svdProjection(double[] m, int channels, int size) {
+  static double[] svdProjection(double[] m, int channels, int size) {
     double[][] x = new double[size][channels];
     for (int k = 0; k < channels; k++) {
       double mean = 0;
@@ -37,7 +37,7 @@ class EigenCamTest {
   }
 
   /** The map the sign rule asks for: {@code s(ReLU(±p))}, the sign making {@code Σ p·(Σ_k M_k) > 0}. */
-  private static float[] orientedMap(double[] p, double[] m, int channels, int size) {
+  static float[] orientedMap(double[] p, double[] m, int channels, int size) {
     double dot = 0;
     for (int i = 0; i < size; i++) {
       double s = 0;
