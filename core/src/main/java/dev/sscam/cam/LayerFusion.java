@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Several target layers at once ({@code --layer a,b,c}), fused as torchcam's {@code fuse_cams}: each
- * layer's {@code cam = s(ReLU(L))} at its own resolution, for LayerCAM first scaled by {@code
- * tanh(2·cam)} (torchcam's {@code LayerCAM._scale_cams}, γ = 2, the LayerCAM paper's eq. 9; torchcam
+ * layer's {@code cam = s(ReLU(L))} at its own resolution, scaled by the method's {@link FusionScale}
+ * (LayerCAM's {@code tanh(2·cam)} (torchcam's {@code LayerCAM._scale_cams}, γ = 2, the LayerCAM paper's eq. 9; torchcam
  * applies it to every fused layer, the paper names the shallow ones: sscam follows the code), each
  * resampled bilinearly ({@code align_corners = false}) to the largest height and width among them (the
  * finest layer's grid), then their element-wise maximum. The fused map {@code F} then takes the place
@@ -23,8 +23,7 @@ final class LayerFusion {
 
   /** How provenance names the fusion. */
   static String description(CamMethod method) {
-    return (method instanceof LayerCam ? "max of tanh(2·s(ReLU(L)))" : "max of s(ReLU(L))")
-        + " over layers at the finest grid (torchcam fuse_cams)";
+    return "max of " + method.fusionScale().formula() + " over layers at the finest grid (torchcam fuse_cams)";
   }
 
   /** The layer ids in {@code spec}: split at commas outside {@code [..]}; one (possibly null) for a single layer. */
@@ -68,7 +67,7 @@ final class LayerFusion {
       h = Math.max(h, m.h());
       w = Math.max(w, m.w());
     }
-    float[] fused = fuse(maps, method instanceof LayerCam, h, w);
+    float[] fused = fuse(maps, method.fusionScale(), h, w);
     SaliencyMap first = maps.get(0);
     float[] e = Explainer.relu(new BilinearUpsample(h, w, first.height(), first.width()).apply(fused));
     boolean allZero = MinMax.isConstant(e, 0, e.length);
@@ -102,19 +101,14 @@ final class LayerFusion {
   }
 
   /**
-   * The element-wise maximum of the layers' {@code cam}s (each {@code tanh(2·cam)} first when {@code
-   * layerCam}), each resampled to {@code h×w}.
+   * The element-wise maximum of the layers' {@code cam}s, each scaled by {@code scale} and resampled
+   * to {@code h×w}.
    */
-  static float[] fuse(List<SaliencyMap> maps, boolean layerCam, int h, int w) {
+  static float[] fuse(List<SaliencyMap> maps, FusionScale scale, int h, int w) {
     float[] fused = new float[h * w];
     java.util.Arrays.fill(fused, Float.NEGATIVE_INFINITY);
     for (SaliencyMap m : maps) {
-      float[] cam = m.cam().clone();
-      if (layerCam) {
-        for (int i = 0; i < cam.length; i++) {
-          cam[i] = (float) Math.tanh(2.0 * cam[i]);
-        }
-      }
+      float[] cam = scale.apply(m.cam());
       float[] at = new BilinearUpsample(m.h(), m.w(), h, w).apply(cam);
       for (int i = 0; i < fused.length; i++) {
         fused[i] = Math.max(fused[i], at[i]);

@@ -1,6 +1,20 @@
 package dev.sscam.cam;
 
 import dev.sscam.SscamException;
+import dev.sscam.cam.gradient.Cam;
+import dev.sscam.cam.gradient.GradCam;
+import dev.sscam.cam.gradient.GradCamElementwise;
+import dev.sscam.cam.gradient.GradCamPlusPlus;
+import dev.sscam.cam.gradient.HiResCam;
+import dev.sscam.cam.gradient.LayerCam;
+import dev.sscam.cam.gradient.SmoothGradCamPlusPlus;
+import dev.sscam.cam.gradient.XGradCam;
+import dev.sscam.cam.projection.EigenCam;
+import dev.sscam.cam.projection.EigenGradCam;
+import dev.sscam.cam.score.AblationCam;
+import dev.sscam.cam.score.IsCam;
+import dev.sscam.cam.score.ScoreCam;
+import dev.sscam.cam.score.SsCam;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -22,14 +22,14 @@ import org.apache.commons.math3.linear.EigenDecomposition;
  * or {@code XXᵀ} (hw×hw) when {@code h·w < K}, whose first eigenvector {@code u} gives {@code p =
  * √λ u} (= {@code X v}, since {@code X v = σ u}).
  */
-final class PrincipalProjection {
+public final class PrincipalProjection {
   private PrincipalProjection() {}
 
   /**
    * The oriented projection of {@code m} ({@code channels × size}, channels first), and the oriented
    * direction {@code v} (one weight per channel, so that {@code p = Σ_k v_k (M_k − mean M_k)}).
    */
-  static PositionMap of(float[] m, int channels, int size) {
+  public static PositionMap of(float[] m, int channels, int size) {
     double[][] x = new double[size][channels];
     for (int k = 0; k < channels; k++) {
       double mean = 0;
@@ -66,7 +66,7 @@ final class PrincipalProjection {
    * +1 or −1: the sign that makes {@code p} correlate positively with {@code s}; on a tie (no
    * correlation) the one that makes {@code |max p| ≥ |min p|}.
    */
-  static double orientation(double[] p, double[] s) {
+  public static double orientation(double[] p, double[] s) {
     double dot = 0;
     double max = Double.NEGATIVE_INFINITY;
     double min = Double.POSITIVE_INFINITY;
@@ -82,7 +82,7 @@ final class PrincipalProjection {
   }
 
   /** {@code s(i,j) = Σ_k M_k(i,j)}, uncentred. */
-  static double[] channelSum(float[] m, int channels, int size) {
+  public static double[] channelSum(float[] m, int channels, int size) {
     double[] s = new double[size];
     for (int k = 0; k < channels; k++) {
       for (int p = 0; p < size; p++) {

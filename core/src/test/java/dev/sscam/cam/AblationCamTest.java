@@ -3,6 +3,8 @@ package dev.sscam.cam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sscam.cam.score.AblationCam;
+
 import dev.sscam.model.OnnxClassifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

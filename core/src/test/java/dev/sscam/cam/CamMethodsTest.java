@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sscam.cam.gradient.GradCam;
+import dev.sscam.cam.score.ScoreCam;
+import dev.sscam.cam.score.SsCam;
+
 import dev.sscam.SscamException;
 import dev.sscam.model.OnnxClassifier;
 import java.util.List;

@@ -3,6 +3,9 @@ package dev.sscam.cam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sscam.cam.projection.EigenCam;
+import dev.sscam.cam.projection.EigenGradCam;
+
 import dev.sscam.model.OnnxClassifier;
 import java.util.Random;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;

@@ -3,6 +3,10 @@ package dev.sscam.cam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sscam.cam.gradient.GradCam;
+import dev.sscam.cam.gradient.LayerCam;
+import dev.sscam.cam.projection.EigenCam;
+
 import dev.sscam.model.OnnxClassifier;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,8 +44,8 @@ class FusionAndSmoothingTest {
     for (int i = 0; i < 16; i++) {
       fine[i] = (i % 3) / 2f;
     }
-    float[] got = LayerFusion.fuse(List.of(camOnly(coarse, 2, 2), camOnly(fine, 4, 4)), false, 4, 4);
-    float[] gotLayerCam = LayerFusion.fuse(List.of(camOnly(coarse, 2, 2), camOnly(fine, 4, 4)), true, 4, 4);
+    float[] got = LayerFusion.fuse(List.of(camOnly(coarse, 2, 2), camOnly(fine, 4, 4)), FusionScale.NONE, 4, 4);
+    float[] gotLayerCam = LayerFusion.fuse(List.of(camOnly(coarse, 2, 2), camOnly(fine, 4, 4)), FusionScale.TANH_2, 4, 4);
     for (int i = 0; i < 16; i++) {
       double up = (table[i] - 1) / 3;
       assertThat(bilinear2x2(new double[] {0, 1 / 3.0, 2 / 3.0, 1}, i / 4, i % 4)).isCloseTo(up, within(1e-6));

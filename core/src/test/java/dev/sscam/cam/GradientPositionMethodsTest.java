@@ -3,6 +3,12 @@ package dev.sscam.cam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sscam.cam.gradient.GradCam;
+import dev.sscam.cam.gradient.GradCamElementwise;
+import dev.sscam.cam.gradient.HiResCam;
+import dev.sscam.cam.gradient.LayerCam;
+import dev.sscam.cam.gradient.XGradCam;
+
 import dev.sscam.model.OnnxClassifier;
 import java.util.function.DoubleBinaryOperator;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,8 @@
-package dev.sscam.cam;
+package dev.sscam.cam.gradient;
+
+import dev.sscam.cam.CamContext;
+import dev.sscam.cam.PositionMap;
+import dev.sscam.cam.PositionalMethod;
 
 /**
  * HiResCAM (Draelos and Carin 2020): {@code L = ReLU(Σ_k g_k ⊙ A_k)}, {@code g = ∂z_c/∂A}, the

@@ -1,5 +1,9 @@
-package dev.sscam.cam;
+package dev.sscam.cam.score;
 
+import dev.sscam.cam.ActiveChannels;
+import dev.sscam.cam.CamContext;
+import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.ChannelWeights;
 import dev.sscam.model.LayerReading;
 
 /**

@@ -1,4 +1,9 @@
-package dev.sscam.cam;
+package dev.sscam.cam.gradient;
+
+import dev.sscam.cam.CamContext;
+import dev.sscam.cam.FusionScale;
+import dev.sscam.cam.PositionMap;
+import dev.sscam.cam.PositionalMethod;
 
 /**
  * LayerCAM (Jiang et al. 2021): {@code L = ReLU(Σ_k ReLU(g_k) ⊙ A_k)}, {@code g = ∂z_c/∂A}: each
@@ -16,6 +21,12 @@ public final class LayerCam implements PositionalMethod {
   @Override
   public String title() {
     return "LayerCAM";
+  }
+
+  /** Fused over layers as {@code tanh(2·map)}: LayerCAM's paper, eq. 9, and torchcam's {@code _scale_cams}. */
+  @Override
+  public FusionScale fusionScale() {
+    return FusionScale.TANH_2;
   }
 
   @Override

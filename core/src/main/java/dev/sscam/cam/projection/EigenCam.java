@@ -1,4 +1,9 @@
-package dev.sscam.cam;
+package dev.sscam.cam.projection;
+
+import dev.sscam.cam.CamContext;
+import dev.sscam.cam.PositionMap;
+import dev.sscam.cam.PositionalMethod;
+import dev.sscam.cam.PrincipalProjection;
 
 /**
  * Eigen-CAM (Muhammad and Yeasin 2020): {@code L = ReLU(p)}, {@code p = X v} the projection of the

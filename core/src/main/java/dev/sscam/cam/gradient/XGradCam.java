@@ -1,4 +1,8 @@
-package dev.sscam.cam;
+package dev.sscam.cam.gradient;
+
+import dev.sscam.cam.CamContext;
+import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.ChannelWeights;
 
 /**
  * XGrad-CAM (Fu et al. 2020): {@code α_k = Σ_ij g_k(i,j) A_k(i,j) / (Σ_ij A_k(i,j) + ε)}, {@code g =

@@ -1,4 +1,9 @@
-package dev.sscam.cam;
+package dev.sscam.cam.projection;
+
+import dev.sscam.cam.CamContext;
+import dev.sscam.cam.PositionMap;
+import dev.sscam.cam.PositionalMethod;
+import dev.sscam.cam.PrincipalProjection;
 
 /**
  * Eigen-Grad-CAM (pytorch-grad-cam's {@code EigenGradCAM}): {@code L = ReLU(p)}, {@code p} the

@@ -1,4 +1,7 @@
-package dev.sscam.cam;
+package dev.sscam.cam.gradient;
+
+import dev.sscam.cam.CamContext;
+import dev.sscam.cam.PositionMap;
 
 /**
  * The shape shared by the gradient methods that weigh each position on its own: {@code L(i,j) =

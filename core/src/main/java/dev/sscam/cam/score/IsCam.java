@@ -1,4 +1,11 @@
-package dev.sscam.cam;
+package dev.sscam.cam.score;
+
+import dev.sscam.cam.ActiveChannels;
+import dev.sscam.cam.CamContext;
+import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.ChannelWeights;
+import dev.sscam.cam.MaskedInputs;
+import dev.sscam.cam.ScoreDraws;
 
 /**
  * IS-CAM, Integrated Score-CAM (Naidu et al. 2020), as torchcam's {@code ISCAM} computes it with its

@@ -1,4 +1,8 @@
-package dev.sscam.cam;
+package dev.sscam.cam.gradient;
+
+import dev.sscam.cam.CamContext;
+import dev.sscam.cam.PositionMap;
+import dev.sscam.cam.PositionalMethod;
 
 /**
  * Grad-CAM element-wise (pytorch-grad-cam's {@code GradCAMElementWise}): {@code L = ReLU(Σ_k
