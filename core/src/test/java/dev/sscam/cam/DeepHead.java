@@ -51,8 +51,13 @@ final class DeepHead {
 
   /** The ONNX model, at {@code batch} images per forward pass. */
   OnnxClassifier open(int batch) {
+    return open(batch, -1);
+  }
+
+  /** The ONNX model with a fixed batch dimension {@code fixed} (-1: dynamic). */
+  OnnxClassifier open(int batch, long fixed) {
     OnnxGraphBuilder b = new OnnxGraphBuilder("deep_head").opset(13);
-    b.input("input", -1, 3, SIZE, SIZE);
+    b.input("input", fixed, 3, SIZE, SIZE);
     b.initializer("conv.weight", TestModels.convWeights(), K, 3, 1, 1);
     b.initializer("skip.weight", skip, MID, 3, 1, 1);
     b.initializer("conv3.weight", conv3, MID, K, 3, 3);
