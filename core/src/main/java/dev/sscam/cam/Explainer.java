@@ -15,7 +15,10 @@ import dev.sscam.model.TargetLayer;
  * (the ReLU after upsampling; {@code U} is linear, so the sum is {@code U(Σ_k α_k A_k)}). Gradient
  * methods and CAM use neither option. A {@link PositionalMethod} (LayerCAM, HiResCAM, Eigen-CAM...)
  * gives {@code L} itself instead of channel weights; it is then treated as the weighted sum is, at
- * feature resolution. One explainer serves every method and image of a model.
+ * feature resolution. Options may ask for more: several layers fused ({@link LayerFusion}), {@code L}
+ * replaced by the principal projection of its terms ({@link EigenSmoothing}), or {@code E} averaged
+ * over flips and scalings of the input ({@link AugmentationSmoothing}). One explainer serves every
+ * method and image of a model.
  */
 public final class Explainer {
   private final OnnxClassifier model;
