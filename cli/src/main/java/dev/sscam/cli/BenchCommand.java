@@ -38,6 +38,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-N", "--samples"}, defaultValue = "10", description = "SS-CAM samples N (default: ${DEFAULT-VALUE}, the paper's metric setting).")
   int samples;
 
+  @Option(names = "--layer", paramLabel = "LAYER",
+      description = "Target layer, or layers a,b,c fused (default: the model's). A shallower layer makes the head that Ablation-CAM runs deeper.")
+  String layer;
+
   @Option(names = {"-b", "--batch-size"}, description = "Batch size (default: the fastest of 1, 8, 16, 32 for plain passes).")
   Integer batchSize;
 
@@ -61,11 +65,11 @@ final class BenchCommand implements Callable<Integer> {
     int batch = batchSize != null ? batchSize : fastestBatch(modelPath, out);
     try (OnnxClassifier m = OnnxClassifier.open(modelPath, batch, 0)) {
       float[] x = ImageInputs.load(List.of(imagePath), m.card()).tensors();
-      CamOptions options = CamOptions.builder().samples(samples).batchSize(batch).build();
+      CamOptions options = CamOptions.builder().samples(samples).batchSize(batch).layer(layer).build();
       Explainer explainer = new Explainer(m);
       explainer.explain(x, Methods.byId("grad-cam"), options); // warm-up: sessions, layer probe, gradient graph
       m.logits(new float[batch * m.imageSize()], batch);
-      out.printf("model %s, layer %s, batch %d, N=%d, %s%n", modelPath.getFileName(), m.layer(null).name(), batch, samples,
+      out.printf("model %s, layer %s, batch %d, N=%d, %s%n", modelPath.getFileName(), layer != null && layer.contains(",") ? layer : m.layer(layer).name(), batch, samples,
           java.time.LocalDate.now());
       out.printf("%-18s %8s %10s %10s %7s %10s%n", "method", "passes", "map s", "plain s", "ratio", "RSS MB");
       out.println("(passes: forward passes the map spent; plain s: the same number of plain passes, best of those timed)");

@@ -18,8 +18,18 @@ final class CamOptionsMixin {
   @Option(names = "--smooth-sigma", paramLabel = "S", description = "Smooth Grad-CAM++ noise σ_s (default: 0.3).")
   Double smoothSigma;
 
-  @Option(names = "--layer", paramLabel = "L", description = "Target layer: module path, tensor or node name (see `sscam layers`).")
+  @Option(names = "--layer", paramLabel = "L",
+      description = {"Target layer: module path, tensor or node name (see `sscam layers`).",
+          "Several (a,b,c): each layer's map, fused as torchcam's fuse_cams (max at the finest grid; LayerCAM's maps as tanh(2·map))."})
   String layer;
+
+  @Option(names = "--aug-smooth",
+      description = "pytorch-grad-cam's aug_smooth: E is the mean over horizontal flip x input scale {0.9, 1, 1.1}, each map flipped back (6x the work).")
+  boolean augSmooth;
+
+  @Option(names = "--eigen-smooth",
+      description = "pytorch-grad-cam's eigen_smooth: L is the first principal component of the weighted activations instead of their sum.")
+  boolean eigenSmooth;
 
   @Option(names = "--tokens", paramLabel = "P",
       description = "Read the layer as a token sequence with P prefix tokens (class, distillation, registers) dropped.")
@@ -67,6 +77,7 @@ final class CamOptionsMixin {
       }
       b.targetClass(targetClass);
     }
-    return b.layer(dev.sscam.model.LayerChoice.compose(layer, tokens, grid, layout)).seed(seed).batchSize(batchSize).fast(fast.mode()).build();
+    return b.layer(dev.sscam.model.LayerChoice.compose(layer, tokens, grid, layout)).seed(seed).batchSize(batchSize).fast(fast.mode())
+        .augSmooth(augSmooth).eigenSmooth(eigenSmooth).build();
   }
 }

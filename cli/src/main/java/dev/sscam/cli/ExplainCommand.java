@@ -44,7 +44,9 @@ final class ExplainCommand implements Callable<Integer> {
   Path inputTensor;
 
   @Option(names = "--method", paramLabel = "METHOD", split = ",", defaultValue = "ss-cam-2",
-      description = "ss-cam-1, ss-cam-2, score-cam, grad-cam, grad-cam++, smooth-grad-cam++, cam, or all (default: ${DEFAULT-VALUE}).")
+      description = {"ss-cam-1, ss-cam-2, score-cam, grad-cam, grad-cam++, smooth-grad-cam++, cam, xgrad-cam, layer-cam,"
+          + " hires-cam, grad-cam-elementwise, eigen-cam, eigen-grad-cam, ablation-cam, is-cam;"
+          + " all (every one but cam) or paper (the paper's six) (default: ${DEFAULT-VALUE})."})
   List<String> methods;
 
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "sscam-out",

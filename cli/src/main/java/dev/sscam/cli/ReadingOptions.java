@@ -9,11 +9,12 @@ import picocli.CommandLine.Option;
 
 /**
  * The reading of the score-based methods as flags: a preset, then any single option overridden
- * (PAPER.md). Grad-CAM, Grad-CAM++ and Smooth Grad-CAM++ (and CAM) are the same under every reading.
+ * (PAPER.md). Only the score-based methods (Score-CAM, SS-CAM, IS-CAM) read them: the gradient, eigen
+ * and ablation methods (and CAM) are the same under every reading.
  */
 final class ReadingOptions {
   @Option(names = "--preset", paramLabel = "authors|equations|torchcam",
-      description = {"Reading of Score-CAM and SS-CAM (default: authors). Each sets every option below:",
+      description = {"Reading of Score-CAM, SS-CAM and IS-CAM (default: authors). Each sets every option below:",
           "authors (the authors' released code): score=probability, baseline=none, noise-scale=range-squared,"
               + " ss-cam-1-mask=raw, channel-weights=raw, mask-order=s(U(A)), sum-at=input.",
           "equations (the paper's equations as printed; 'paper' is its old name): score=probability,"
@@ -21,8 +22,10 @@ final class ReadingOptions {
               + " mask-order=s(U(A)), sum-at=feature.",
           "torchcam: score=logit, baseline=subtract, noise-scale=absolute, ss-cam-1-mask=normalised,"
               + " channel-weights=softmax, mask-order=U(s(A)), sum-at=feature.",
-          "Each of --score, --baseline, --noise-scale, --ss-cam-1-mask, --channel-weights, --mask-order, --sum-at overrides the preset's value. Grad-CAM, Grad-CAM++ and Smooth Grad-CAM++ are the same"
-              + " under every preset."})
+          "Each of --score, --baseline, --noise-scale, --ss-cam-1-mask, --channel-weights, --mask-order, --sum-at overrides the preset's value.",
+          "Presets apply to the score-based methods only (Score-CAM, SS-CAM, IS-CAM). The gradient methods (grad-cam,"
+              + " grad-cam++, smooth-grad-cam++, xgrad-cam, layer-cam, hires-cam, grad-cam-elementwise), the eigen"
+              + " methods (eigen-cam, eigen-grad-cam), ablation-cam (logits) and cam are the same under every preset."})
   String preset;
 
   @Option(names = "--score", paramLabel = "probability|logit", description = "Class score s_c: softmax probability or logit.")

@@ -66,7 +66,7 @@ class CliTest {
   void layersMarksTheCardsDefault() {
     Run r = sscam("layers");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).containsPattern("\\* features\\.12 +features +512x13x13 +Concat");
+    assertThat(r.out()).containsPattern("\\* features\\.12 +features +512x13x13 +NCHW +Concat").contains("(from the model card)");
     assertThat(r.out()).contains("classifier.2");
   }
 

@@ -22,4 +22,9 @@ public interface CamMethod {
   default boolean weighsByScores() {
     return false;
   }
+
+  /** How the method's normalised map enters a fusion of layers (torchcam's {@code _scale_cams}): as it is, but for LayerCAM. */
+  default FusionScale fusionScale() {
+    return FusionScale.NONE;
+  }
 }

@@ -20,6 +20,10 @@ import java.util.Map;
  * @param batchSize images per forward pass
  * @param seed seed of every noise draw
  * @param fast fast mode of the score-based methods, or null for the exact maps (the default)
+ * @param augSmooth pytorch-grad-cam's {@code aug_smooth}: E is the mean over a horizontal flip × input
+ *     scalings {0.9, 1, 1.1}, each map flipped back ({@link AugmentationSmoothing}; default off)
+ * @param eigenSmooth pytorch-grad-cam's {@code eigen_smooth}: L is the first principal component of
+ *     the weighted activations instead of their sum ({@link EigenSmoothing}; default off)
  */
 public record CamOptions(
     int samples,
@@ -32,7 +36,9 @@ public record CamOptions(
     String layer,
     int batchSize,
     long seed,
-    FastMode fast) {
+    FastMode fast,
+    boolean augSmooth,
+    boolean eigenSmooth) {
 
   /** The defaults: the {@code authors} preset, N = 35, σ = 2. */
   public static CamOptions defaults() {
@@ -58,6 +64,8 @@ public record CamOptions(
     b.batchSize = batchSize;
     b.seed = seed;
     b.fast = fast;
+    b.augSmooth = augSmooth;
+    b.eigenSmooth = eigenSmooth;
     return b;
   }
 
@@ -103,6 +111,13 @@ public record CamOptions(
     if (fast != null) {
       m.put("fast-tolerance", fast.tolerance());
     }
+    // Named only when on, so that the provenance of every other map reads as before.
+    if (augSmooth) {
+      m.put("aug-smooth", AugmentationSmoothing.DESCRIPTION);
+    }
+    if (eigenSmooth) {
+      m.put("eigen-smooth", EigenSmoothing.DESCRIPTION);
+    }
     return m;
   }
 
@@ -119,6 +134,8 @@ public record CamOptions(
     private int batchSize = 16;
     private long seed = 0;
     private FastMode fast;
+    private boolean augSmooth;
+    private boolean eigenSmooth;
 
     private Builder() {}
 
@@ -217,6 +234,18 @@ public record CamOptions(
       return this;
     }
 
+    /** pytorch-grad-cam's {@code aug_smooth} (default off). */
+    public Builder augSmooth(boolean v) {
+      augSmooth = v;
+      return this;
+    }
+
+    /** pytorch-grad-cam's {@code eigen_smooth} (default off). */
+    public Builder eigenSmooth(boolean v) {
+      eigenSmooth = v;
+      return this;
+    }
+
     /** Validates and builds: N ≥ 1, σ ≥ 0 (finite), n ≥ 1, σ_s ≥ 0, batch ≥ 1, class ≥ -1. */
     public CamOptions build() {
       if (samples < 1) {
@@ -238,7 +267,7 @@ public record CamOptions(
         throw new SscamException("class index must be >= 0, got " + targetClass);
       }
       return new CamOptions(samples, sigma, smoothSamples, smoothSigma, preset, reading,
-          targetClass, layer, batchSize, seed, fast);
+          targetClass, layer, batchSize, seed, fast, augSmooth, eigenSmooth);
     }
   }
 }

@@ -13,7 +13,12 @@ import dev.sscam.model.TargetLayer;
  * s(L)} at feature resolution, and the explanation map at input resolution: {@code E = s(U(L))}, or,
  * for score weights under {@code sum-at=input} (the authors' code), {@code E = s(ReLU(Σ_k α_k U(A_k)))}
  * (the ReLU after upsampling; {@code U} is linear, so the sum is {@code U(Σ_k α_k A_k)}). Gradient
- * methods and CAM use neither option. One explainer serves every method and image of a model.
+ * methods and CAM use neither option. A {@link PositionalMethod} (LayerCAM, HiResCAM, Eigen-CAM...)
+ * gives {@code L} itself instead of channel weights; it is then treated as the weighted sum is, at
+ * feature resolution. Options may ask for more: several layers fused ({@link LayerFusion}), {@code L}
+ * replaced by the principal projection of its terms ({@link EigenSmoothing}), or {@code E} averaged
+ * over flips and scalings of the input ({@link AugmentationSmoothing}). One explainer serves every
+ * method and image of a model.
  */
 public final class Explainer {
   private final OnnxClassifier model;
@@ -39,21 +44,52 @@ public final class Explainer {
       throw new SscamException("input has " + input.length + " floats; the model takes 3x"
           + model.card().height() + "x" + model.card().width() + " = " + model.imageSize());
     }
+    // Smoothing over augmentations wraps everything (as pytorch-grad-cam's wraps its forward), then
+    // fusion over layers wraps the map of one layer.
+    if (options.augSmooth()) {
+      return AugmentationSmoothing.explain(this, input, method, options, progress);
+    }
+    if (LayerFusion.layers(options.layer()).size() > 1) {
+      return LayerFusion.explain(this, input, method, options, progress);
+    }
+    return explainAtOneLayer(input, method, options, progress);
+  }
+
+  /** The map at the one layer {@code options} names, without augmentations. */
+  SaliencyMap explainAtOneLayer(float[] input, CamMethod method, CamOptions options, Progress progress) {
     long t0 = System.nanoTime();
     TargetLayer layer = model.layer(options.layer());
     LayerActivations act = model.activations(input, 1, layer);
     float[] logits = act.logits()[0];
     int c = chooseClass(options.targetClass(), logits);
     CamContext ctx = new CamContext(model, layer, input, act.values(), logits, c, options, progress);
-    ChannelWeights weights = method.weights(ctx);
-    ChannelWeighting weighting = method.weighsByScores() ? options.channelWeighting() : ChannelWeighting.RAW;
+    ChannelWeights weights;
+    float[] sum;
+    float[] terms = null;
+    if (method instanceof PositionalMethod positional) {
+      // The method made L itself: one call, no channel sum.
+      PositionMap map = positional.map(ctx);
+      weights = new ChannelWeights(map.weights(), map.forwardPasses());
+      sum = map.values();
+      terms = map.terms();
+    } else {
+      weights = method.weights(ctx);
+      ChannelWeighting weighting = method.weighsByScores() ? options.channelWeighting() : ChannelWeighting.RAW;
+      float[] alpha = weighted(weights.alpha(), weighting);
+      sum = weightedSum(ctx, alpha);
+      if (options.eigenSmooth()) {
+        terms = EigenSmoothing.weightedActivations(ctx, alpha);
+      }
+    }
+    if (options.eigenSmooth() && terms != null) {
+      sum = EigenSmoothing.of(terms, ctx.channels(), ctx.featureSize());
+    }
     SumAt sumAt = method.weighsByScores() ? options.reading().sumAt() : SumAt.FEATURE;
-    float[] sum = weightedSum(ctx, weighted(weights.alpha(), weighting));
     // Finite activations and gradients can still overflow into the map: never draw a NaN map.
     NonFiniteOutputException.requireFinite(sum, "map at " + layer.name());
     float[] e = unnormalisedExplanation(ctx, sum, sumAt);
     boolean allZero = MinMax.isConstant(e, 0, e.length);
-    float[] l = relu(sum);
+    float[] l = relu(sum.clone());
     MinMax.normaliseInPlace(e);
     MinMax.normaliseInPlace(l);
     double seconds = (System.nanoTime() - t0) / 1e9;

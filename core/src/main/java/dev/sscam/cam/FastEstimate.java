@@ -19,4 +19,21 @@ public record FastEstimate(double tolerance, long passes, long exactPasses, doub
     return String.format(java.util.Locale.ROOT, "fast: %d/%d passes, est. RMS error %.3f (tolerance %.3g)", passes,
         exactPasses, estimatedError, tolerance);
   }
+
+  /**
+   * The fast-mode spending of maps combined into one (layers fused, augmentations averaged): passes
+   * summed, the largest of their error estimates (the combined map's own error is not estimated);
+   * null when none is fast.
+   */
+  static FastEstimate combined(java.util.List<SaliencyMap> maps) {
+    FastEstimate out = null;
+    for (SaliencyMap m : maps) {
+      FastEstimate f = m.provenance().fast();
+      if (f != null) {
+        out = out == null ? f : new FastEstimate(f.tolerance(), out.passes() + f.passes(),
+            out.exactPasses() + f.exactPasses(), Math.max(out.estimatedError(), f.estimatedError()));
+      }
+    }
+    return out;
+  }
 }

@@ -13,10 +13,10 @@ package dev.sscam.cam;
  * @param noiseStd the std of the noise in channel {@code active[a]}'s draws, or null without noise
  *     (fast mode picks the channels it learns the draws' spread from across this range)
  */
-record ScoreDraws(int[] active, int perChannel, Builder builder, double[] noiseStd) {
+public record ScoreDraws(int[] active, int perChannel, Builder builder, double[] noiseStd) {
   /** Builds one draw into {@code dst} at {@code offset}. */
   @FunctionalInterface
-  interface Builder {
+  public interface Builder {
     void build(int a, int i, float[] dst, int offset);
   }
 
@@ -29,10 +29,15 @@ record ScoreDraws(int[] active, int perChannel, Builder builder, double[] noiseS
    * The exact weights: every draw scored, {@code α_k = (1/n) Σ_i [s_c(draw_i) − b]}, or exact weights
    * computed fast when the options ask for fast mode.
    */
-  ChannelWeights weights(CamContext ctx) {
+  public ChannelWeights weights(CamContext ctx) {
     if (ctx.options().fast() != null) {
       return FastChannelWeights.estimate(ctx, this);
     }
+    return exactWeights(ctx);
+  }
+
+  /** Every draw scored, whatever the options say of fast mode (for draws that are not random samples). */
+  public ChannelWeights exactWeights(CamContext ctx) {
     int n = perChannel;
     double[] scores = ctx.scoring().scores(active.length * n, (index, dst, off) -> builder.build(index / n, index % n,
         dst, off), ctx.classIndex(), ctx.options().score(), ctx.progress());

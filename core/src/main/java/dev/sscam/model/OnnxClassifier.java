@@ -18,6 +18,7 @@ import dev.sscam.SscamException;
 import dev.sscam.onnx.GraphSurgery;
 import dev.sscam.onnx.OnnxModelFile;
 import dev.sscam.onnx.gradient.GradientGraph;
+import dev.sscam.onnx.gradient.HeadForward;
 import dev.sscam.onnx.gradient.HeadGradient;
 import dev.sscam.onnx.gradient.HeadGradientSession;
 import java.nio.FloatBuffer;
@@ -57,6 +58,7 @@ public final class OnnxClassifier implements AutoCloseable {
   private final int numClasses;
   private final Map<String, OrtSession> layerSessions = new HashMap<>();
   private final Map<String, GradientPlan> gradientPlans = new HashMap<>();
+  private final Map<String, HeadPlan> headPlans = new HashMap<>();
   private LayerCatalog catalog;
   /**
    * One reusable direct input buffer per thread: ONNX Runtime wraps a direct buffer without a copy,
@@ -318,6 +320,141 @@ public final class OnnxClassifier implements AutoCloseable {
     return new LayerGradients(layer, n, acts, grads, logits);
   }
 
+  /** Edits one copy of an image's activations at a layer, in the layer's own tensor layout. */
+  @FunctionalInterface
+  public interface ActivationEdit {
+    /** Edits copy {@code variant}, held in {@code raw[offset .. offset + layer.rawSize())}. */
+    void apply(int variant, float[] raw, int offset);
+  }
+
+  /**
+   * Logits of the head alone (layer → logits, {@link HeadForward}) run on {@code n} edited copies of
+   * one image's activations at {@code layer}: one forward run of the whole model gives the
+   * activations and the head's side inputs (skip connections), then the copies go through the head,
+   * {@link #batchSize()} at a time. Side inputs that are float tensors with a batch dimension are
+   * repeated along it; any other (a shape vector) makes each copy run on its own.
+   *
+   * @param input one preprocessed image, 3×H×W
+   * @return {@code [n][C]} logits
+   * @throws NonFiniteOutputException when a logit is NaN or ±Inf
+   */
+  public float[][] headLogits(float[] input, TargetLayer layer, int n, ActivationEdit edit) {
+    checkInputs(input, 1);
+    HeadPlan plan = headPlan(layer);
+    int feedCount = fixedBatch > 0 ? fixedBatch : 1;
+    int rawPer = layer.rawSize();
+    float[][] out = new float[n][];
+    FloatBuffer image = inputBuffer(input, 0, imageSize(), feedCount * imageSize());
+    try (OnnxTensor x = OnnxTensor.createTensor(ENV, image, new long[] {feedCount, 3, card.height(), card.width()});
+        OrtSession.Result r = plan.forward().run(Map.of(inputName, x), plan.outputs())) {
+      OnnxTensor a = (OnnxTensor) r.get(layer.tensor()).orElseThrow();
+      long[] aShape = ((TensorInfo) a.getInfo()).getShape();
+      float[] activations = new float[feedCount * rawPer];
+      a.getFloatBuffer().get(activations);
+      Map<String, OnnxTensor> sides = new HashMap<>();
+      boolean tileable = true;
+      for (String side : plan.head().sideInputs()) {
+        OnnxTensor t = (OnnxTensor) r.get(side).orElseThrow();
+        long[] shape = ((TensorInfo) t.getInfo()).getShape();
+        tileable &= ((TensorInfo) t.getInfo()).type == OnnxJavaType.FLOAT && shape.length > 1 && shape[0] == feedCount;
+        sides.put(side, t);
+      }
+      // Copies per head run: a batch where side inputs can be repeated, else one (in slot 0 of a
+      // fixed batch, the other slots as the forward run left them).
+      int per = tileable ? (fixedBatch > 0 ? fixedBatch : Math.min(batchSize, Math.max(n, 1))) : 1;
+      int feed = tileable ? per : feedCount;
+      for (int start = 0; start < n; start += per) {
+        int count = Math.min(per, n - start);
+        float[] batch = new float[feed * rawPer];
+        for (int i = 0; i < feed; i++) {
+          System.arraycopy(activations, tileable ? 0 : i * rawPer, batch, i * rawPer, rawPer);
+        }
+        for (int i = 0; i < count; i++) {
+          edit.apply(start + i, batch, i * rawPer);
+        }
+        float[][] z = runHead(plan, batch, feed, aShape, sides, tileable);
+        System.arraycopy(z, 0, out, start, count);
+      }
+    } catch (OrtException e) {
+      throw new SscamException("ONNX Runtime failed running the head: " + firstLine(e.getMessage()), e);
+    }
+    requireFinite(out);
+    return out;
+  }
+
+  /** One run of the head on {@code feed} copies of A; side inputs repeated {@code feed} times when tiled. */
+  private float[][] runHead(HeadPlan plan, float[] batch, int feed, long[] aShape, Map<String, OnnxTensor> sides,
+      boolean tiled) throws OrtException {
+    long[] shape = aShape.clone();
+    shape[0] = feed;
+    List<OnnxTensor> owned = new ArrayList<>();
+    try {
+      Map<String, OnnxTensor> feeds = new HashMap<>();
+      OnnxTensor a = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(batch), shape);
+      owned.add(a);
+      feeds.put(plan.head().activationInput(), a);
+      for (Map.Entry<String, OnnxTensor> side : sides.entrySet()) {
+        if (!tiled) {
+          feeds.put(side.getKey(), side.getValue());
+          continue;
+        }
+        long[] sideShape = ((TensorInfo) side.getValue().getInfo()).getShape();
+        FloatBuffer values = side.getValue().getFloatBuffer();
+        int one = values.remaining() / (int) sideShape[0];
+        float[] first = new float[one];
+        values.get(first);
+        float[] repeated = new float[feed * one];
+        for (int i = 0; i < feed; i++) {
+          System.arraycopy(first, 0, repeated, i * one, one);
+        }
+        sideShape[0] = feed;
+        OnnxTensor t = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(repeated), sideShape);
+        owned.add(t);
+        feeds.put(side.getKey(), t);
+      }
+      try (OrtSession.Result r = plan.session().run(feeds, Set.of(plan.head().output()))) {
+        FloatBuffer z = ((OnnxTensor) r.get(0)).getFloatBuffer();
+        float[][] out = new float[feed][numClasses];
+        for (int i = 0; i < feed; i++) {
+          z.get(out[i]);
+        }
+        return out;
+      }
+    } finally {
+      for (OnnxTensor t : owned) {
+        t.close();
+      }
+    }
+  }
+
+  /** The head of {@code layer} cut out as a forward model, with its sessions (built once per layer). */
+  private synchronized HeadPlan headPlan(TargetLayer layer) {
+    HeadPlan plan = headPlans.get(layer.tensor());
+    if (plan == null) {
+      HeadForward head = HeadForward.extract(file.proto(), layer.tensor(), outputName);
+      Set<String> outs = new HashSet<>();
+      outs.add(layer.tensor());
+      outs.addAll(head.sideInputs());
+      OrtSession forward = createSession(GraphSurgery.addOutputs(file.proto(), outs));
+      OrtSession session;
+      try {
+        session = createSession(head.model());
+      } catch (RuntimeException e) {
+        try {
+          forward.close();
+        } catch (OrtException ignored) {
+          // the load error is the one to report
+        }
+        throw e;
+      }
+      plan = new HeadPlan(head, forward, session, outs);
+      headPlans.put(layer.tensor(), plan);
+    }
+    return plan;
+  }
+
+  private record HeadPlan(HeadForward head, OrtSession forward, OrtSession session, Set<String> outputs) {}
+
   /** Refuses NaN or ±Inf logits, naming the image's place in the batch. */
   private static void requireFinite(float[][] logits) {
     for (int i = 0; i < logits.length; i++) {
@@ -550,6 +687,11 @@ public final class OnnxClassifier implements AutoCloseable {
         p.session().close();
       }
       gradientPlans.clear();
+      for (HeadPlan p : headPlans.values()) {
+        p.forward().close();
+        p.session().close();
+      }
+      headPlans.clear();
       if (session != null) {
         session.close();
       }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sscam.cam.score.ScoreCam;
+import dev.sscam.cam.score.SsCam;
+
 import dev.sscam.SscamException;
 import dev.sscam.model.LayerActivations;
 import dev.sscam.model.OnnxClassifier;

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sscam.cam.gradient.GradCam;
+import dev.sscam.cam.score.ScoreCam;
+import dev.sscam.cam.score.SsCam;
+
 import dev.sscam.SscamException;
 import dev.sscam.model.OnnxClassifier;
 import java.util.List;
@@ -104,7 +108,8 @@ class CamMethodsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"cam", "grad-cam", "grad-cam++", "smooth-grad-cam++", "score-cam", "ss-cam-1", "ss-cam-2"})
+  @ValueSource(strings = {"cam", "grad-cam", "grad-cam++", "smooth-grad-cam++", "score-cam", "ss-cam-1", "ss-cam-2",
+      "xgrad-cam", "layer-cam", "hires-cam", "grad-cam-elementwise", "eigen-cam", "eigen-grad-cam", "ablation-cam", "is-cam"})
   void everyMethodPutsItsMassWhereTheScoreComesFrom(String id) {
     float[] region = TestModels.region();
     // Activations scaled up so that the region decides the top-1 class clearly.
@@ -182,7 +187,8 @@ class CamMethodsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"cam", "grad-cam", "grad-cam++", "smooth-grad-cam++", "score-cam", "ss-cam-1", "ss-cam-2"})
+  @ValueSource(strings = {"cam", "grad-cam", "grad-cam++", "smooth-grad-cam++", "score-cam", "ss-cam-1", "ss-cam-2",
+      "xgrad-cam", "layer-cam", "hires-cam", "grad-cam-elementwise", "eigen-cam", "eigen-grad-cam", "ablation-cam", "is-cam"})
   void zeroActivationsGiveAZeroMapFlaggedNotNaN(String id) {
     try (OnnxClassifier m = TestModels.convGapLinear(null, 0f)) {
       SaliencyMap s = new Explainer(m).explain(TestModels.image(3), Methods.byId(id), CamOptions.builder().samples(2).build());
@@ -194,6 +200,16 @@ class CamMethodsTest {
         assertThat(v).isEqualTo(0f);
       }
     }
+  }
+
+  @Test
+  void allNamesEveryMethodButCamAndPaperThePapersSix() {
+    assertThat(Methods.parse(List.of("all")).stream().map(CamMethod::id).toList()).containsExactly("grad-cam", "grad-cam++",
+        "smooth-grad-cam++", "score-cam", "ss-cam-1", "ss-cam-2", "xgrad-cam", "layer-cam", "hires-cam",
+        "grad-cam-elementwise", "eigen-cam", "eigen-grad-cam", "ablation-cam", "is-cam");
+    assertThat(Methods.parse(List.of("paper")).stream().map(CamMethod::id).toList()).containsExactly("grad-cam", "grad-cam++",
+        "smooth-grad-cam++", "score-cam", "ss-cam-1", "ss-cam-2");
+    assertThat(Methods.parse(List.of("paper,is-cam,grad-cam")).stream().map(CamMethod::id).toList()).hasSize(7);
   }
 
   @Test

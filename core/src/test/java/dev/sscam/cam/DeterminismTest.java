@@ -2,6 +2,8 @@ package dev.sscam.cam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sscam.cam.score.SsCam;
+
 import dev.sscam.model.OnnxClassifier;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,10 @@ package dev.sscam.cam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sscam.cam.gradient.GradCam;
+import dev.sscam.cam.score.ScoreCam;
+import dev.sscam.cam.score.SsCam;
+
 import dev.sscam.SscamException;
 import dev.sscam.model.OnnxClassifier;
 import java.util.List;

@@ -1,5 +1,17 @@
-package dev.sscam.cam;
+package dev.sscam.cam.score;
 
+import dev.sscam.cam.ActiveChannels;
+import dev.sscam.cam.CamContext;
+import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.ChannelWeights;
+import dev.sscam.cam.MaskedInputs;
+import dev.sscam.cam.MinMax;
+import dev.sscam.cam.NoiseScale;
+import dev.sscam.cam.NoiseSeed;
+import dev.sscam.cam.Reading;
+import dev.sscam.cam.ScoreDraws;
+import dev.sscam.cam.Smoothing;
+import dev.sscam.cam.SsCam1Mask;
 import java.util.SplittableRandom;
 
 /**

@@ -1,4 +1,8 @@
-package dev.sscam.cam;
+package dev.sscam.cam.gradient;
+
+import dev.sscam.cam.CamContext;
+import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.ChannelWeights;
 
 /** Grad-CAM: {@code α_k = mean_ij ∂z_c/∂A_k(i,j)}, the gradient of the logit (PAPER.md). */
 public final class GradCam implements CamMethod {

@@ -1,5 +1,9 @@
-package dev.sscam.cam;
+package dev.sscam.cam.gradient;
 
+import dev.sscam.cam.CamContext;
+import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.ChannelWeights;
+import dev.sscam.cam.NoiseSeed;
 import dev.sscam.model.LayerGradients;
 import java.util.SplittableRandom;
 

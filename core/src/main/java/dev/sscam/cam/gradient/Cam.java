@@ -1,10 +1,13 @@
-package dev.sscam.cam;
+package dev.sscam.cam.gradient;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.sscam.ModelUnsupportedException;
+import dev.sscam.cam.CamContext;
+import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.ChannelWeights;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;

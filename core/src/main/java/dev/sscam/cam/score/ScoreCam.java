@@ -1,4 +1,11 @@
-package dev.sscam.cam;
+package dev.sscam.cam.score;
+
+import dev.sscam.cam.ActiveChannels;
+import dev.sscam.cam.CamContext;
+import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.ChannelWeights;
+import dev.sscam.cam.MaskedInputs;
+import dev.sscam.cam.ScoreDraws;
 
 /**
  * Score-CAM (PAPER.md): {@code α_k = C_k = s_c(X0 ∘ H_k) − s_c(X_b)}, {@code H_k = s(U(A_k))}; under

@@ -1,4 +1,8 @@
-package dev.sscam.cam;
+package dev.sscam.cam.gradient;
+
+import dev.sscam.cam.CamContext;
+import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.ChannelWeights;
 
 /**
  * Grad-CAM++ in the paper's form (PAPER.md; Grad-CAM++ eq. 19 with its exponential trick):

@@ -1,0 +1,154 @@
+package dev.sscam.cam;
+
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
+
+/**
+ * The projection Eigen-CAM and Eigen-Grad-CAM draw: a K×h×w tensor {@code M} read as the {@code h·w
+ * × K} matrix {@code X} (one row per position), each column centred on its mean over positions, and
+ * {@code p = X v} its projection on the first principal direction {@code v} (first right singular
+ * vector), as pytorch-grad-cam's {@code get_2d_projection} does ({@code reshaped − mean(axis=0)},
+ * {@code np.linalg.svd}, {@code reshaped @ VT[0]}).
+ *
+ * <p><b>Sign rule.</b> A singular vector has no sign ({@code −v} is as good as {@code v}), so
+ * pytorch-grad-cam's map flips between runs and libraries. sscam orients {@code p} so that it
+ * correlates positively with the channel sum {@code s(i,j) = Σ_k M_k(i,j)}: {@code p} is negated
+ * when {@code Σ_ij p(i,j) s(i,j) < 0} (as {@code p} has mean 0, that sum has the sign of their
+ * Pearson correlation). When it is exactly 0 the larger of {@code |max p|} and {@code |min p|}
+ * decides, pytorch-grad-cam's Seg-Eigen-CAM rule ({@code p} negated when {@code |min| > |max|}).
+ * The map is then a function of {@code M} alone, whichever sign the decomposition returned.
+ *
+ * <p>{@code v} comes from the eigen-decomposition of the smaller Gram matrix: {@code XᵀX} (K×K),
+ * or {@code XXᵀ} (hw×hw) when {@code h·w < K}, whose first eigenvector {@code u} gives {@code p =
+ * √λ u} (= {@code X v}, since {@code X v = σ u}).
+ */
+public final class PrincipalProjection {
+  private PrincipalProjection() {}
+
+  /**
+   * The oriented projection of {@code m} ({@code channels × size}, channels first), and the oriented
+   * direction {@code v} (one weight per channel, so that {@code p = Σ_k v_k (M_k − mean M_k)}).
+   */
+  public static PositionMap of(float[] m, int channels, int size) {
+    double[][] x = new double[size][channels];
+    for (int k = 0; k < channels; k++) {
+      double mean = 0;
+      for (int p = 0; p < size; p++) {
+        mean += m[k * size + p];
+      }
+      mean /= size;
+      for (int p = 0; p < size; p++) {
+        x[p][k] = m[k * size + p] - mean;
+      }
+    }
+    double[] v = channels <= size ? topEigenvector(gram(x, true)) : directionFromRows(x, topEigenvector(gram(x, false)));
+    double[] proj = new double[size];
+    for (int p = 0; p < size; p++) {
+      double s = 0;
+      for (int k = 0; k < channels; k++) {
+        s += x[p][k] * v[k];
+      }
+      proj[p] = s;
+    }
+    double sign = orientation(proj, channelSum(m, channels, size));
+    float[] out = new float[size];
+    for (int p = 0; p < size; p++) {
+      out[p] = (float) (sign * proj[p]);
+    }
+    float[] direction = new float[channels];
+    for (int k = 0; k < channels; k++) {
+      direction[k] = (float) (sign * v[k]);
+    }
+    return new PositionMap(out, direction, 0, null);
+  }
+
+  /**
+   * +1 or −1: the sign that makes {@code p} correlate positively with {@code s}; on a tie (no
+   * correlation) the one that makes {@code |max p| ≥ |min p|}.
+   */
+  public static double orientation(double[] p, double[] s) {
+    double dot = 0;
+    double max = Double.NEGATIVE_INFINITY;
+    double min = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < p.length; i++) {
+      dot += p[i] * s[i];
+      max = Math.max(max, p[i]);
+      min = Math.min(min, p[i]);
+    }
+    if (dot != 0) {
+      return dot > 0 ? 1 : -1;
+    }
+    return Math.abs(min) > Math.abs(max) ? -1 : 1;
+  }
+
+  /** {@code s(i,j) = Σ_k M_k(i,j)}, uncentred. */
+  public static double[] channelSum(float[] m, int channels, int size) {
+    double[] s = new double[size];
+    for (int k = 0; k < channels; k++) {
+      for (int p = 0; p < size; p++) {
+        s[p] += m[k * size + p];
+      }
+    }
+    return s;
+  }
+
+  /** {@code XᵀX} (columns) or {@code XXᵀ} (rows). */
+  private static double[][] gram(double[][] x, boolean columns) {
+    int rows = x.length;
+    int cols = x[0].length;
+    int n = columns ? cols : rows;
+    double[][] g = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = i; j < n; j++) {
+        double s = 0;
+        if (columns) {
+          for (int r = 0; r < rows; r++) {
+            s += x[r][i] * x[r][j];
+          }
+        } else {
+          for (int c = 0; c < cols; c++) {
+            s += x[i][c] * x[j][c];
+          }
+        }
+        g[i][j] = s;
+        g[j][i] = s;
+      }
+    }
+    return g;
+  }
+
+  /** The unit eigenvector of the largest eigenvalue of a symmetric matrix (any sign). */
+  private static double[] topEigenvector(double[][] symmetric) {
+    EigenDecomposition e = new EigenDecomposition(new Array2DRowRealMatrix(symmetric, false));
+    double[] values = e.getRealEigenvalues();
+    int best = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (values[i] > values[best]) {
+        best = i;
+      }
+    }
+    return e.getEigenvector(best).toArray();
+  }
+
+  /** {@code v = Xᵀu / ‖Xᵀu‖} from the first left singular vector {@code u} (zero when X is 0). */
+  private static double[] directionFromRows(double[][] x, double[] u) {
+    int channels = x[0].length;
+    double[] v = new double[channels];
+    for (int p = 0; p < x.length; p++) {
+      for (int k = 0; k < channels; k++) {
+        v[k] += x[p][k] * u[p];
+      }
+    }
+    double norm = 0;
+    for (double c : v) {
+      norm += c * c;
+    }
+    norm = Math.sqrt(norm);
+    if (norm > 0) {
+      for (int k = 0; k < channels; k++) {
+        v[k] /= norm;
+      }
+    }
+    return v;
+  }
+}
