@@ -16,12 +16,8 @@ final class ReduceExtremumVjp implements VjpRule {
     }
     GraphEmitter e = ctx.emit();
     String x = ctx.input(0);
-    String y = ctx.output(0);
-    String dy = ctx.outputGradient(0);
-    if (ctx.attrInt("keepdims", 1) == 0 && ctx.hasInput(1)) {
-      y = e.op("Unsqueeze", y, ctx.input(1));
-      dy = e.op("Unsqueeze", dy, ctx.input(1));
-    }
+    String y = ctx.withReducedAxes(ctx.output(0));
+    String dy = ctx.withReducedAxes(ctx.outputGradient(0));
     String hit = e.node("Cast").in(e.op("Equal", x, y)).attr("to", 1).out();
     GraphEmitter.Node count = e.node("ReduceSum").attr("keepdims", 1)
         .attr("noop_with_empty_axes", ctx.attrInt("noop_with_empty_axes", 0));

@@ -16,12 +16,8 @@ final class ReduceL2Vjp implements VjpRule {
     }
     GraphEmitter e = ctx.emit();
     String x = ctx.input(0);
-    String y = ctx.output(0);
-    String dy = ctx.outputGradient(0);
-    if (ctx.attrInt("keepdims", 1) == 0 && ctx.hasInput(1)) {
-      y = e.op("Unsqueeze", y, ctx.input(1));
-      dy = e.op("Unsqueeze", dy, ctx.input(1));
-    }
+    String y = ctx.withReducedAxes(ctx.output(0));
+    String dy = ctx.withReducedAxes(ctx.outputGradient(0));
     // y = 0 only where every reduced x is 0: dividing by 1 there instead gives x · dy = 0, not NaN
     String safe = e.op("Where", e.op("Equal", y, e.floatScalar(0f)), e.floatScalar(1f), y);
     ctx.addGradient(0, e.op("Mul", x, e.op("Div", dy, safe)));

@@ -22,10 +22,7 @@ final class ReduceVjp implements VjpRule {
     }
     GraphEmitter e = ctx.emit();
     String x = ctx.input(0);
-    String dy = ctx.outputGradient(0);
-    if (ctx.attrInt("keepdims", 1) == 0 && ctx.hasInput(1)) {
-      dy = e.op("Unsqueeze", dy, ctx.input(1));
-    }
+    String dy = ctx.withReducedAxes(ctx.outputGradient(0));
     String dx = e.op("Expand", dy, e.shapeOf(x));
     if (mean) {
       String count = e.node("Cast").in(e.op("Div", e.op("Size", x), e.op("Size", ctx.output(0))))

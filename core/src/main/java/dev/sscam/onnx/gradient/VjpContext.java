@@ -114,6 +114,14 @@ final class VjpContext {
     return d;
   }
 
+  /**
+   * {@code t}, a reduce op's output or its gradient, given back the reduced axes when the op dropped
+   * them (keepdims=0, axes as input), so that it broadcasts over the op's input.
+   */
+  String withReducedAxes(String t) {
+    return attrInt("keepdims", 1) == 0 && hasInput(1) ? emit().op("Unsqueeze", t, input(1)) : t;
+  }
+
   /** The statically known rank of a tensor, or -1. */
   int rank(String tensor) {
     Integer r = ranks.get(tensor);
