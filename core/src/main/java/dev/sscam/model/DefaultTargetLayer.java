@@ -1,6 +1,7 @@
 package dev.sscam.model;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.sscam.onnx.gradient.NodeAttributes;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,9 @@ final class DefaultTargetLayer {
   private final GraphIndex graph;
   private final Map<String, TargetLayer> byTensor = new HashMap<>();
   private final List<TargetLayer> layers;
+  private boolean decided;
+  private boolean byAttention;
+  private TargetLayer chosen;
 
   DefaultTargetLayer(GraphIndex graph, List<TargetLayer> layers) {
     this.graph = graph;
@@ -38,30 +42,38 @@ final class DefaultTargetLayer {
 
   /** The default layer, or null when no layer has more than one position. */
   TargetLayer choose() {
-    if (readsPrefixTokens()) {
-      TargetLayer l = lastAttentionNorm();
-      if (l != null) {
-        return l;
-      }
-    }
-    for (int i = layers.size() - 1; i >= 0; i--) {
-      TargetLayer l = layers.get(i);
-      if (l.height() * (long) l.width() > 1) {
-        return beforeLayoutChange(l);
-      }
-    }
-    return null;
+    decide();
+    return chosen;
   }
 
   /** Which of the two rules {@link #choose()} applied, for {@code sscam layers}. */
   String ruleApplied() {
-    return readsPrefixTokens() && lastAttentionNorm() != null
+    decide();
+    return byAttention
         ? "first normalisation of the last attention block: the classifier reads prefix tokens"
         : "last feature map before the classifier's pooling";
   }
 
+  /** Applies the rule once; {@code sscam layers} asks for the layer and the rule's name. */
+  private void decide() {
+    if (decided) {
+      return;
+    }
+    decided = true;
+    if (readsPrefixTokens()) {
+      chosen = lastAttentionNorm();
+      byAttention = chosen != null;
+    }
+    for (int i = layers.size() - 1; i >= 0 && chosen == null; i--) {
+      TargetLayer l = layers.get(i);
+      if (l.height() * (long) l.width() > 1) {
+        chosen = beforeLayoutChange(l);
+      }
+    }
+  }
+
   /** Whether a Gather or Slice takes only prefix rows of a token-sequence layer. */
-  boolean readsPrefixTokens() {
+  private boolean readsPrefixTokens() {
     for (TargetLayer l : layers) {
       if (!(l.reading() instanceof LayerReading.Tokens t) || t.prefix() == 0) {
         continue;
@@ -80,7 +92,7 @@ final class DefaultTargetLayer {
   }
 
   private boolean gathersPrefix(NodeProto n, int prefix) {
-    long axis = GraphIndex.intAttribute(n, "axis", 0);
+    long axis = NodeAttributes.getInt(n, "axis", 0);
     long[] idx = n.getInputCount() > 1 ? graph.ints(n.getInput(1)) : null;
     if ((axis != 1 && axis != -2) || idx == null || idx.length == 0) {
       return false;
@@ -102,9 +114,9 @@ final class DefaultTargetLayer {
       ends = graph.ints(n.getInput(2));
       axes = n.getInputCount() > 3 && !n.getInput(3).isEmpty() ? graph.ints(n.getInput(3)) : null;
     } else {
-      starts = GraphIndex.intsAttribute(n, "starts");
-      ends = GraphIndex.intsAttribute(n, "ends");
-      axes = GraphIndex.intsAttribute(n, "axes");
+      starts = NodeAttributes.getInts(n, "starts");
+      ends = NodeAttributes.getInts(n, "ends");
+      axes = NodeAttributes.getInts(n, "axes");
     }
     if (starts == null || ends == null) {
       return false;

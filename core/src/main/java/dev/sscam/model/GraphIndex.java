@@ -4,8 +4,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import dev.sscam.onnx.gradient.TensorValues;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -69,36 +68,6 @@ final class GraphIndex {
     if (type != TensorProto.DataType.INT64_VALUE && type != TensorProto.DataType.INT32_VALUE) {
       return null;
     }
-    boolean is32 = type == TensorProto.DataType.INT32_VALUE;
-    if (!t.getRawData().isEmpty()) {
-      ByteBuffer bb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-      long[] v = new long[bb.remaining() / (is32 ? 4 : 8)];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = is32 ? bb.getInt() : bb.getLong();
-      }
-      return v;
-    }
-    return is32 ? t.getInt32DataList().stream().mapToLong(Integer::longValue).toArray()
-        : t.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
-  }
-
-  /** An integer attribute, or {@code fallback}. */
-  static long intAttribute(NodeProto n, String name, long fallback) {
-    for (AttributeProto a : n.getAttributeList()) {
-      if (a.getName().equals(name)) {
-        return a.getI();
-      }
-    }
-    return fallback;
-  }
-
-  /** An integer-list attribute, or null. */
-  static long[] intsAttribute(NodeProto n, String name) {
-    for (AttributeProto a : n.getAttributeList()) {
-      if (a.getName().equals(name)) {
-        return a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-      }
-    }
-    return null;
+    return TensorValues.int64s(t);
   }
 }

@@ -1,6 +1,7 @@
 package dev.sscam.model;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.sscam.onnx.gradient.NodeAttributes;
 import dev.sscam.SscamException;
 import java.util.Arrays;
 import java.util.Collection;
@@ -178,17 +179,17 @@ final class LayerReadingGuess {
     int p = graph.producerOf(tensor);
     if (p >= 0) {
       NodeProto n = graph.node(p);
-      if (n.getOpType().equals("Transpose") && Arrays.equals(GraphIndex.intsAttribute(n, "perm"), new long[] {0, 2, 3, 1})) {
+      if (n.getOpType().equals("Transpose") && Arrays.equals(NodeAttributes.getInts(n, "perm"), new long[] {0, 2, 3, 1})) {
         return true;
       }
       if (n.getOpType().equals("LayerNormalization")) {
-        long axis = GraphIndex.intAttribute(n, "axis", -1);
+        long axis = NodeAttributes.getInt(n, "axis", -1);
         return axis == -1 || axis == 3;
       }
     }
     for (int i : graph.consumersOf(tensor)) {
       NodeProto n = graph.node(i);
-      if (n.getOpType().equals("Transpose") && Arrays.equals(GraphIndex.intsAttribute(n, "perm"), new long[] {0, 3, 1, 2})) {
+      if (n.getOpType().equals("Transpose") && Arrays.equals(NodeAttributes.getInts(n, "perm"), new long[] {0, 3, 1, 2})) {
         return true;
       }
     }

@@ -4,7 +4,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 
 /** Reads a node's attributes with the ONNX defaults supplied by the caller. */
-final class NodeAttributes {
+public final class NodeAttributes {
   private NodeAttributes() {}
 
   static AttributeProto find(NodeProto node, String name) {
@@ -20,7 +20,8 @@ final class NodeAttributes {
     return find(node, name) != null;
   }
 
-  static long getInt(NodeProto node, String name, long dflt) {
+  /** The INT attribute, or {@code dflt} when absent. */
+  public static long getInt(NodeProto node, String name, long dflt) {
     AttributeProto a = find(node, name);
     return a == null ? dflt : a.getI();
   }
@@ -36,7 +37,7 @@ final class NodeAttributes {
   }
 
   /** The INTS attribute, or null when absent. */
-  static long[] getInts(NodeProto node, String name) {
+  public static long[] getInts(NodeProto node, String name) {
     AttributeProto a = find(node, name);
     if (a == null) {
       return null;

@@ -5,11 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Reads the values of small constant tensors (shape vectors, axes) from their protobuf. */
-final class TensorValues {
+public final class TensorValues {
   private TensorValues() {}
 
   /** The values of an int64 or int32 tensor, from int64_data/int32_data or raw_data (little-endian). */
-  static long[] int64s(TensorProto t) {
+  public static long[] int64s(TensorProto t) {
     boolean is32 = t.getDataType() == TensorProto.DataType.INT32_VALUE;
     if (!t.getRawData().isEmpty()) {
       ByteBuffer bb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
