@@ -320,14 +320,37 @@ public final class StudyServer implements AutoCloseable {
     ctx.html(HtmlTemplate.render(PAGES + "trial.mustache", page));
   }
 
+  /** How much of an oversized form is read and thrown away so that its 400 reaches the client. */
+  private static final long OVERSIZED_DRAIN_BYTES = 256 * 1024;
+
+  /** Reads and discards up to {@code limit} bytes; true when the stream ended within them. */
+  private static boolean drained(InputStream in, long limit) throws IOException {
+    byte[] sink = new byte[8192];
+    long read = 0;
+    while (read <= limit) {
+      int n = in.read(sink);
+      if (n < 0) {
+        return true;
+      }
+      read += n;
+    }
+    return false;
+  }
+
   private void answer(Context ctx) {
     long declared = ctx.req().getContentLengthLong();
-    if (declared > AnswerForm.MAX_BYTES) {
-      throw new AnswerForm.Invalid("form larger than " + AnswerForm.MAX_BYTES + " bytes");
-    }
     byte[] body;
     try (InputStream in = ctx.req().getInputStream()) {
       body = in.readNBytes(AnswerForm.MAX_BYTES + 1);
+      if (body.length > AnswerForm.MAX_BYTES || declared > AnswerForm.MAX_BYTES) {
+        // Read a moderately oversized body to its end before answering: a reply sent while the
+        // client is still writing makes the server reset the connection, and the client then sees
+        // no answer at all instead of this 400. Bodies beyond the drain limit are cut off.
+        if (!drained(in, OVERSIZED_DRAIN_BYTES)) {
+          ctx.header("Connection", "close");
+        }
+        throw new AnswerForm.Invalid("form larger than " + AnswerForm.MAX_BYTES + " bytes");
+      }
     } catch (IOException e) {
       throw new AnswerForm.Invalid("unreadable body");
     }

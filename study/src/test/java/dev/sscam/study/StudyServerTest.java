@@ -162,7 +162,9 @@ class StudyServerTest {
         p.post("application/json", "{\"trial\":\"" + t + "\"}"),                             // wrong type
         p.post(null, HttpParticipant.encode("csrf", c, "trial", t, "action", "submit", "choice", m)),
         p.post("application/x-www-form-urlencoded", "csrf=" + c + "&trial=%zz&action=submit"), // bad encoding
-        p.post("application/x-www-form-urlencoded", "csrf=" + c + "&trial=" + t + "&choice=" + "a".repeat(20_000)));
+        p.post("application/x-www-form-urlencoded", "csrf=" + c + "&trial=" + t + "&choice=" + "a".repeat(20_000)),
+        // far larger: read to its end all the same, so the 400 arrives instead of a reset connection
+        p.post("application/x-www-form-urlencoded", "csrf=" + c + "&trial=" + t + "&choice=" + "a".repeat(200_000)));
     for (HttpResponse<String> r : bad) {
       assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
     }
