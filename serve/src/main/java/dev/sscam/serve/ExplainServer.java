@@ -328,12 +328,9 @@ public final class ExplainServer implements AutoCloseable {
 
   private void predict(Context ctx) throws InterruptedException {
     Job job = run(job(ctx, false));
-    Integer top = null;
     String q = ctx.queryParam("top");
-    if (q != null && q.matches("\\d{1,4}")) {
-      top = Integer.parseInt(q);
-    }
-    send(ctx, 200, JobJson.prediction(job, top == null ? 5 : Math.max(1, top)));
+    int top = q != null && q.matches("\\d{1,4}") ? Integer.parseInt(q) : 5;
+    send(ctx, 200, JobJson.prediction(job, Math.max(1, top)));
   }
 
   private void explain(Context ctx) throws InterruptedException {

@@ -46,7 +46,7 @@ record MapPlan(ServedModel model, List<MapSpec> maps, Set<String> formats) {
   static final Set<String> NAMES = Set.of("model", "method", "methods", "layer", "tokens", "grid", "layout", "class",
       "preset", "score", "baseline", "noise-scale", "ss-cam-1-mask", "channel-weights", "mask-order", "sum-at",
       "samples", "N", "sigma", "smooth-samples", "smooth-sigma", "seed", "fast", "fast-tolerance", "aug-smooth",
-      "eigen-smooth", "presets", "layers", "format", "top");
+      "eigen-smooth", "presets", "layers", "format");
 
   static final Set<String> FORMATS = Set.of("float32", "cam", "png");
 
