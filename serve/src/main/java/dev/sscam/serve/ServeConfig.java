@@ -25,18 +25,22 @@ public record ServeConfig(String host, int port, ServeLimits limits, String toke
     return new ServeConfig("127.0.0.1", 0, ServeLimits.defaults(), null, List.of());
   }
 
+  /** This configuration with other limits. */
   public ServeConfig withLimits(ServeLimits l) {
     return new ServeConfig(host, port, l, token, examples);
   }
 
+  /** This configuration with a token (null: none). */
   public ServeConfig withToken(String t) {
     return new ServeConfig(host, port, limits, t, examples);
   }
 
+  /** This configuration with other example images. */
   public ServeConfig withExamples(List<Path> e) {
     return new ServeConfig(host, port, limits, token, e);
   }
 
+  /** This configuration with another port. */
   public ServeConfig withPort(int p) {
     return new ServeConfig(host, p, limits, token, examples);
   }

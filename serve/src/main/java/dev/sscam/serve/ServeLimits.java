@@ -39,14 +39,17 @@ public record ServeLimits(long maxImageBytes, long maxPixels, int maxSamples, in
     return maxImageBytes + OPTION_BYTES;
   }
 
+  /** These limits with another time limit per request. */
   public ServeLimits withTimeLimit(Duration d) {
     return new ServeLimits(maxImageBytes, maxPixels, maxSamples, maxMaps, d, queueCapacity, workers);
   }
 
+  /** These limits with another queue capacity and worker count. */
   public ServeLimits withQueue(int capacity, int workerCount) {
     return new ServeLimits(maxImageBytes, maxPixels, maxSamples, maxMaps, timeLimit, capacity, workerCount);
   }
 
+  /** These limits with other image limits (bytes, declared pixels). */
   public ServeLimits withImageLimits(long bytes, long pixels) {
     return new ServeLimits(bytes, pixels, maxSamples, maxMaps, timeLimit, queueCapacity, workers);
   }
