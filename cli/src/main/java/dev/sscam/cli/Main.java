@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         EvaluateCommand.class,
         ReportCommand.class,
         StudyCommand.class,
+        ServeCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @picocli.CommandLine.Spec

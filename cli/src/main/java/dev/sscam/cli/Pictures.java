@@ -3,6 +3,7 @@ package dev.sscam.cli;
 import dev.sscam.cam.CamMethod;
 import dev.sscam.cam.CamOptions;
 import dev.sscam.cam.SaliencyMap;
+import dev.sscam.render.MapTitle;
 import dev.sscam.render.Overlay;
 import dev.sscam.render.PngWriter;
 import java.awt.image.BufferedImage;
@@ -12,28 +13,14 @@ import java.nio.file.Path;
 final class Pictures {
   private Pictures() {}
 
-  /**
-   * The overlay title: {@code Sandal p=0.87 — SS-CAM (2)}; a fast map says so, with its estimated
-   * error: {@code — SS-CAM (2), fast ≈0.012}.
-   */
+  /** The overlay title ({@link MapTitle#of(SaliencyMap, String)}). */
   static String title(SaliencyMap s, String methodTitle) {
-    String fast = s.provenance().isFast()
-        ? String.format(java.util.Locale.ROOT, ", fast ≈%.3f", s.provenance().fast().estimatedError()) : "";
-    return String.format("%s p=%.2f — %s%s%s", s.label(), s.probability(), methodTitle, fast,
-        s.allZero() ? " (zero map)" : "");
+    return MapTitle.of(s, methodTitle);
   }
 
-  /**
-   * A method's title with, for score-based methods, the reading it ran under: {@code SS-CAM (2)
-   * [authors]}, {@code [authors+baseline]} when options override the preset. Gradient methods are the
-   * same under every reading, so their title names none.
-   */
+  /** A method's title with its reading ({@link MapTitle#methodTitle}). */
   static String methodTitle(CamMethod method, CamOptions options) {
-    if (!method.weighsByScores()) {
-      return method.title();
-    }
-    String overrides = options.overrides().isEmpty() ? "" : "+" + String.join("+", options.overrides());
-    return method.title() + " [" + options.preset().id() + overrides + "]";
+    return MapTitle.methodTitle(method, options);
   }
 
   /** The image with E overlaid (jet), titled. */

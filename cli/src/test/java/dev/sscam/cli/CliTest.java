@@ -48,7 +48,7 @@ class CliTest {
     java.io.ByteArrayOutputStream traced = new java.io.ByteArrayOutputStream();
     System.setErr(new java.io.PrintStream(traced, true));
     try {
-      for (String command : List.of("explain", "compare", "predict", "layers", "bench", "fidelity", "evaluate", "report")) {
+      for (String command : List.of("explain", "compare", "predict", "layers", "bench", "fidelity", "evaluate", "report", "serve")) {
         Run r = sscam(command, "--help");
         assertThat(r.code()).as(command).isZero();
         assertThat(r.out()).as(command).startsWith("Usage: sscam " + command);

@@ -1,5 +1,6 @@
 package dev.sscam.cam;
 
+import dev.sscam.Cancellation;
 import dev.sscam.Progress;
 import dev.sscam.SscamException;
 import dev.sscam.model.LayerActivations;
@@ -53,6 +54,23 @@ public final class Explainer {
       return LayerFusion.explain(this, input, method, options, progress);
     }
     return explainAtOneLayer(input, method, options, progress);
+  }
+
+  /**
+   * Explains one preprocessed image, reporting progress and stopping early when {@code cancellation}
+   * asks. Cancellation is checked before the map starts and after each batch of forward passes (the
+   * points where {@code progress} hears from the score-based methods, which take the time); the
+   * gradient, eigen and ablation methods run to their end once started.
+   *
+   * @throws Cancellation.Cancelled when cancelled or past its time limit; nothing of the map is kept
+   */
+  public SaliencyMap explain(float[] input, CamMethod method, CamOptions options, Progress progress,
+      Cancellation cancellation) {
+    cancellation.check();
+    return explain(input, method, options, (done, total) -> {
+      cancellation.check();
+      progress.advance(done, total);
+    });
   }
 
   /** The map at the one layer {@code options} names, without augmentations. */

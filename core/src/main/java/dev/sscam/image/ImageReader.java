@@ -71,9 +71,12 @@ public final class ImageReader {
 
   /**
    * Reads {@code file} as TYPE_INT_RGB, refusing images whose header declares more than {@code
-   * maxPixels} pixels (the fuzz tests use a small limit to keep each try fast).
+   * maxPixels} pixels before any pixel memory is allocated (a server's per-request limit; the fuzz
+   * tests use a small one to keep each try fast).
+   *
+   * @throws ImageTooLargeException when the header declares more than {@code maxPixels} pixels
    */
-  static BufferedImage read(Path file, long maxPixels) {
+  public static BufferedImage read(Path file, long maxPixels) {
     return read(file, maxPixels, false);
   }
 
@@ -207,7 +210,7 @@ public final class ImageReader {
           + " declares an empty size (" + w + "x" + h + ")");
     }
     if (w * h > maxPixels) {
-      throw new SscamException(format.toUpperCase(Locale.ROOT) + " image " + file + " declares "
+      throw new ImageTooLargeException(format.toUpperCase(Locale.ROOT) + " image " + file + " declares "
           + w + "x" + h + " pixels, over the limit of " + maxPixels
           + " (a decompression bomb or a corrupt header)");
     }

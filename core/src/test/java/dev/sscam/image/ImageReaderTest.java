@@ -314,7 +314,7 @@ class ImageReaderTest {
     Path bomb = dev.sscam.testing.HostileFiles.pngDeclaring(dir, "bomb.png", 100_000, 100_000);
     assertThat(Files.size(bomb)).isLessThan(1000);
     assertThatThrownBy(() -> ImageReader.read(bomb))
-        .isInstanceOf(SscamException.class)
+        .isInstanceOf(ImageTooLargeException.class)
         .hasMessage("PNG image " + bomb + " declares 100000x100000 pixels, over the limit of 89478485"
             + " (a decompression bomb or a corrupt header)");
     // just under the limit the header passes (the missing pixel data is then the error)
