@@ -26,6 +26,12 @@ public final class CamContext {
 
   CamContext(OnnxClassifier model, TargetLayer layer, float[] input, float[] activations, float[] logits,
       int classIndex, CamOptions options, Progress progress) {
+    this(model, layer, input, activations, logits, classIndex, options, progress, null);
+  }
+
+  /** A context whose {@code X0} gradient is already known ({@code gradients}, of class {@code classIndex}). */
+  CamContext(OnnxClassifier model, TargetLayer layer, float[] input, float[] activations, float[] logits,
+      int classIndex, CamOptions options, Progress progress, LayerGradients gradients) {
     this.model = model;
     this.layer = layer;
     this.input = input;
@@ -34,6 +40,7 @@ public final class CamContext {
     this.classIndex = classIndex;
     this.options = options;
     this.progress = progress;
+    this.gradients = gradients;
   }
 
   public OnnxClassifier model() {

@@ -23,6 +23,16 @@ public interface CamMethod {
     return false;
   }
 
+  /**
+   * Whether the method reads {@code ∂z_c/∂A} of {@code X0} ({@link CamContext#gradients()}). The
+   * explainer then takes the activations, the logits and that gradient from one forward pass (the
+   * class chosen from its logits), instead of a pass for the activations and another for the
+   * gradient. A method that reads the gradient without saying so still gets it, one pass later.
+   */
+  default boolean readsGradientOfInput() {
+    return false;
+  }
+
   /** How the method's normalised map enters a fusion of layers (torchcam's {@code _scale_cams}): as it is, but for LayerCAM. */
   default FusionScale fusionScale() {
     return FusionScale.NONE;

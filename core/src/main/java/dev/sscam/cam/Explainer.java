@@ -4,6 +4,7 @@ import dev.sscam.Cancellation;
 import dev.sscam.Progress;
 import dev.sscam.SscamException;
 import dev.sscam.model.LayerActivations;
+import dev.sscam.model.LayerGradients;
 import dev.sscam.model.NonFiniteOutputException;
 import dev.sscam.model.OnnxClassifier;
 import dev.sscam.model.TargetLayer;
@@ -77,10 +78,21 @@ public final class Explainer {
   SaliencyMap explainAtOneLayer(float[] input, CamMethod method, CamOptions options, Progress progress) {
     long t0 = System.nanoTime();
     TargetLayer layer = model.layer(options.layer());
-    LayerActivations act = model.activations(input, 1, layer);
-    float[] logits = act.logits()[0];
-    int c = chooseClass(options.targetClass(), logits);
-    CamContext ctx = new CamContext(model, layer, input, act.values(), logits, c, options, progress);
+    CamContext ctx;
+    if (method.readsGradientOfInput()) {
+      // one forward pass: logits (to choose c), A and the head's side inputs, then the head's gradient
+      LayerGradients g = model.gradients(input, 1, layer, (i, z) -> chooseClass(options.targetClass(), z));
+      float[] z = g.logits()[0];
+      ctx = new CamContext(model, layer, input, g.activations(), z, chooseClass(options.targetClass(), z), options,
+          progress, g);
+    } else {
+      LayerActivations act = model.activations(input, 1, layer);
+      float[] z = act.logits()[0];
+      ctx = new CamContext(model, layer, input, act.values(), z, chooseClass(options.targetClass(), z), options,
+          progress);
+    }
+    float[] logits = ctx.logits();
+    int c = ctx.classIndex();
     ChannelWeights weights;
     float[] sum;
     float[] terms = null;

@@ -266,16 +266,27 @@ public final class OnnxClassifier implements AutoCloseable {
    * @throws NonFiniteOutputException when an activation, gradient or logit is NaN or ±Inf
    */
   public LayerGradients gradients(float[] inputs, int n, TargetLayer layer, int[] classes) {
-    checkInputs(inputs, n);
     if (classes.length != n) {
       throw new IllegalArgumentException("need one class per image: " + classes.length + " for " + n);
     }
-    for (int c : classes) {
-      if (c < 0 || c >= numClasses) {
-        throw new SscamException("class index " + c + " is out of range: the model has " + numClasses
-            + " classes (0.." + (numClasses - 1) + ")");
-      }
-    }
+    return gradients(inputs, n, layer, (image, logits) -> classes[image]);
+  }
+
+  /** Chooses the class whose logit an image's gradient is taken of, once its logits are known. */
+  @FunctionalInterface
+  public interface ClassChoice {
+    /** The class of image {@code image} (0-based in the call), given its logits {@code z}. */
+    int of(int image, float[] z);
+  }
+
+  /**
+   * As {@link #gradients(float[], int, TargetLayer, int[])}, with each image's class chosen from its
+   * own logits by {@code choice} between the forward pass and the head's gradient: one full forward
+   * pass gives the logits, the activations and the gradient's side inputs (the top-1 class's
+   * gradient needs no separate pass to find the top-1).
+   */
+  public LayerGradients gradients(float[] inputs, int n, TargetLayer layer, ClassChoice choice) {
+    checkInputs(inputs, n);
     GradientPlan plan = gradientPlan(layer);
     int per = layer.channels() * layer.height() * layer.width();
     float[] acts = new float[n * per];
@@ -286,13 +297,21 @@ public final class OnnxClassifier implements AutoCloseable {
       int count = Math.min(batchSize, n - start);
       int feedCount = fixedBatch > 0 ? fixedBatch : count;
       FloatBuffer batch = inputBuffer(inputs, start * imagePer, count * imagePer, feedCount * imagePer);
-      float[] seed = new float[feedCount * numClasses];
-      for (int i = 0; i < count; i++) {
-        seed[i * numClasses + classes[start + i]] = 1f;
-      }
       long[] shape = {feedCount, 3, card.height(), card.width()};
       try (OnnxTensor t = OnnxTensor.createTensor(ENV, batch, shape);
           OrtSession.Result r = plan.forward.run(Map.of(inputName, t), plan.outputs)) {
+        FloatBuffer z = ((OnnxTensor) r.get(outputName).orElseThrow()).getFloatBuffer();
+        float[] seed = new float[feedCount * numClasses];
+        for (int i = 0; i < count; i++) {
+          logits[start + i] = new float[numClasses];
+          z.get(logits[start + i]);
+          int c = choice.of(start + i, logits[start + i]);
+          if (c < 0 || c >= numClasses) {
+            throw new SscamException("class index " + c + " is out of range: the model has " + numClasses
+                + " classes (0.." + (numClasses - 1) + ")");
+          }
+          seed[i * numClasses + c] = 1f;
+        }
         Map<String, OnnxTensor> feeds = new HashMap<>();
         feeds.put(plan.graph.activationInput(), (OnnxTensor) r.get(layer.tensor()).orElseThrow());
         for (String side : plan.graph.sideInputs()) {
@@ -305,11 +324,6 @@ public final class OnnxClassifier implements AutoCloseable {
         float[] raw = new float[count * layer.rawSize()];
         a.get(raw);
         System.arraycopy(layer.reading().toChannelsFirst(raw, count), 0, acts, start * per, count * per);
-        FloatBuffer z = ((OnnxTensor) r.get(outputName).orElseThrow()).getFloatBuffer();
-        for (int i = 0; i < count; i++) {
-          logits[start + i] = new float[numClasses];
-          z.get(logits[start + i]);
-        }
       } catch (OrtException e) {
         throw new SscamException("ONNX Runtime failed computing gradients: " + firstLine(e.getMessage()), e);
       }

@@ -30,4 +30,9 @@ public final class GradCam implements CamMethod {
     }
     return new ChannelWeights(alpha, 1);
   }
+
+  @Override
+  public boolean readsGradientOfInput() {
+    return true;
+  }
 }

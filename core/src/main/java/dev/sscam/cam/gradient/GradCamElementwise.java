@@ -26,4 +26,9 @@ public final class GradCamElementwise implements PositionalMethod {
     ElementwiseSum sum = (g, a) -> Math.max(0, g * a);
     return sum.map(ctx);
   }
+
+  @Override
+  public boolean readsGradientOfInput() {
+    return true;
+  }
 }

@@ -60,4 +60,9 @@ public final class GradCamPlusPlus implements CamMethod {
     }
     return alpha;
   }
+
+  @Override
+  public boolean readsGradientOfInput() {
+    return true;
+  }
 }

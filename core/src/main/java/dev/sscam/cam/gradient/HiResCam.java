@@ -27,4 +27,9 @@ public final class HiResCam implements PositionalMethod {
     ElementwiseSum sum = (g, a) -> g * a;
     return sum.map(ctx);
   }
+
+  @Override
+  public boolean readsGradientOfInput() {
+    return true;
+  }
 }

@@ -34,4 +34,9 @@ public final class LayerCam implements PositionalMethod {
     ElementwiseSum sum = (g, a) -> Math.max(0, g) * a;
     return sum.map(ctx);
   }
+
+  @Override
+  public boolean readsGradientOfInput() {
+    return true;
+  }
 }

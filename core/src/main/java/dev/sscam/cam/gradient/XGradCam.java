@@ -42,4 +42,9 @@ public final class XGradCam implements CamMethod {
     }
     return new ChannelWeights(alpha, 1);
   }
+
+  @Override
+  public boolean readsGradientOfInput() {
+    return true;
+  }
 }

@@ -34,4 +34,9 @@ public final class EigenGradCam implements PositionalMethod {
     PositionMap p = PrincipalProjection.of(ga, ctx.channels(), ctx.featureSize());
     return new PositionMap(p.values(), p.weights(), 1, null);
   }
+
+  @Override
+  public boolean readsGradientOfInput() {
+    return true;
+  }
 }
