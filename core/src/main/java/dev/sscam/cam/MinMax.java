@@ -7,7 +7,11 @@ package dev.sscam.cam;
 public final class MinMax {
   private MinMax() {}
 
-  /** Normalises {@code m} in place and returns it. */
+  /**
+   * Normalises {@code m} in place and returns it. In float32 as PyTorch's {@code (x − x.min()) /
+   * (x.max() − x.min())} computes it (a loop the JIT vectorises: Score-CAM and SS-CAM normalise
+   * one mask per forward pass); in double only when {@code max − min} overflows float.
+   */
   public static float[] normaliseInPlace(float[] m) {
     float min = Float.POSITIVE_INFINITY;
     float max = Float.NEGATIVE_INFINITY;
@@ -15,13 +19,20 @@ public final class MinMax {
       min = Math.min(min, v);
       max = Math.max(max, v);
     }
-    double range = (double) max - min;
+    float range = max - min;
     if (!(range > 0)) {
       java.util.Arrays.fill(m, 0f);
       return m;
     }
+    if (range == Float.POSITIVE_INFINITY) {
+      double wide = (double) max - min;
+      for (int i = 0; i < m.length; i++) {
+        m[i] = (float) ((m[i] - (double) min) / wide);
+      }
+      return m;
+    }
     for (int i = 0; i < m.length; i++) {
-      m[i] = (float) ((m[i] - (double) min) / range);
+      m[i] = (m[i] - min) / range;
     }
     return m;
   }
