@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The benchmark models' heads: the compiled graph's recomputed logits must equal the original
+ * The benchmark models' heads (the shared ones and the project's ViT): the compiled graph's recomputed logits must equal the original
  * model's (run by ONNX Runtime on a random image with the target and side inputs added as
  * outputs), and the gradient must match central differences of the recomputed head: directional
  * ones {@code <dL/dA, v>} for random v, and single elements.
@@ -29,19 +29,26 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SharedModelsHeadGradientTest {
 
   /**
-   * Cases: model, target, number of side inputs, the finite-difference step, and (when the head has
+   * Cases: model, target, number of side inputs, the finite-difference step, (when the head has
    * a ReLU right on A's elements) the tensor entering that ReLU, shaped like A, so that directions
-   * can avoid elements within reach of its kink. float32 logits make L noisy at ~1e-6, so steps are
+   * can avoid elements within reach of its kink, and the directional check's relative tolerance. float32 logits make L noisy at ~1e-6, so steps are
    * as large as the head's kinks allow (resnet at relu_1: the head is linear).
    */
   @ParameterizedTest(name = "{0} at {1}")
   @CsvSource({
-      "models/resnet18h.onnx, /layer4/layer4.1/relu_1/Relu_output_0, 0, 0.1, ",
-      "models/resnet18h.onnx, /layer4/layer4.1/conv2/Conv_output_0, 1, 0.01, /layer4/layer4.1/Add_output_0",
-      "models/squeezenet1_0.onnx, /features/features.12/Concat_output_0, 0, 0.01, "})
-  void headGradientMatchesTheModel(String file, String target, int expectedSideInputs, double h, String kink)
+      "models/resnet18h.onnx, /layer4/layer4.1/relu_1/Relu_output_0, 0, 0.1, , 5e-3",
+      "models/resnet18h.onnx, /layer4/layer4.1/conv2/Conv_output_0, 1, 0.01, /layer4/layer4.1/Add_output_0, 5e-3",
+      "models/squeezenet1_0.onnx, /features/features.12/Concat_output_0, 0, 0.01, , 5e-3",
+      // the project's own ViT: the head is the last block (attention, GELU MLP, two residual adds
+      // whose first input, the block's input, is a side input) and the class-token classifier. Its
+      // float32 softmax and LayerNorms leave the central difference ~5e-3 off at its best step
+      // (0.01; 1.5e-2 at 0.003 from rounding, 9e-3 at 0.03 from curvature), hence 1e-2 here; the
+      // single-element check below stays at its 2e-2 and lands near 3e-4
+      "project:models/vit_t16s.onnx, /encoder/layers/encoder_layer_5/ln_1/LayerNormalization_output_0, 1, 0.01, , 1e-2"})
+  void headGradientMatchesTheModel(String file, String target, int expectedSideInputs, double h, String kink,
+      double directionalTolerance)
       throws Exception {
-    Path path = SharedData.require(file);
+    Path path = file.startsWith("project:") ? Path.of("..", file.substring("project:".length())) : SharedData.require(file);
     ModelProto model = ModelProto.parseFrom(Files.readAllBytes(path));
     GradientGraph g = HeadGradient.compile(model, target, "logits");
     assertThat(g.sideInputs()).hasSize(expectedSideInputs);
@@ -150,7 +157,7 @@ class SharedModelsHeadGradientTest {
       }
       System.out.printf("%s @ %s: directional FD max rel err %.2e, largest-element FD max rel err %.2e%n", file,
           target, worst, elementWorst);
-      assertThat(worst).isLessThan(5e-3);
+      assertThat(worst).isLessThan(directionalTolerance);
       assertThat(elementWorst).isLessThan(2e-2);
     }
   }
