@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sscam.image.Preprocessing;
 import dev.sscam.io.Npy;
+import dev.sscam.testing.FirstScenesTop1;
 import dev.sscam.testing.SharedData;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,29 +41,8 @@ class SharedModelsForwardTest {
     Path model = SharedData.require("models/" + name + ".onnx");
     Path val = SharedData.require("benchmark/fashion-scenes/val");
     JsonNode card = new ObjectMapper().readTree(SharedData.require("models/" + name + ".json").toFile());
-    List<String> lines = Files.readAllLines(val.resolve("ground_truth.txt")).subList(0, 200);
     try (OnnxClassifier m = OnnxClassifier.open(model, 32, 0)) {
-      Preprocessing pre = m.card().preprocessing();
-      int per = m.imageSize();
-      float[] all = new float[lines.size() * per];
-      int[] labels = new int[lines.size()];
-      for (int i = 0; i < lines.size(); i++) {
-        String[] f = lines.get(i).trim().split("\\s+");
-        System.arraycopy(pre.apply(val.resolve("images").resolve(f[0])), 0, all, i * per, per);
-        labels[i] = Integer.parseInt(f[1]);
-      }
-      float[][] z = m.logits(all, lines.size());
-      int correct = 0;
-      for (int i = 0; i < z.length; i++) {
-        int best = 0;
-        for (int c = 1; c < z[i].length; c++) {
-          if (z[i][c] > z[i][best]) {
-            best = c;
-          }
-        }
-        correct += best == labels[i] ? 1 : 0;
-      }
-      double accuracy = correct / 200.0;
+      double accuracy = FirstScenesTop1.of(m, val, 200);
       assertThat(accuracy).isCloseTo(card.get("val_top1_first_200").asDouble(), within(0.01));
     }
   }

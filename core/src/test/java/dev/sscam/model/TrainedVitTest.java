@@ -10,13 +10,12 @@ import dev.sscam.cam.CamMethod;
 import dev.sscam.cam.Explainer;
 import dev.sscam.cam.Methods;
 import dev.sscam.cam.SaliencyMap;
-import dev.sscam.image.Preprocessing;
 import dev.sscam.io.Npy;
 import dev.sscam.testing.Pearson;
+import dev.sscam.testing.FirstScenesTop1;
 import dev.sscam.testing.SharedData;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -131,29 +130,9 @@ class TrainedVitTest {
   void accuracyOnTheFirst200ScenesMatchesTheModelCard() throws Exception {
     Path val = SharedData.require("benchmark/fashion-scenes/val");
     JsonNode card = new ObjectMapper().readTree(Path.of("../models/vit_t16s.json").toFile());
-    List<String> lines = Files.readAllLines(val.resolve("ground_truth.txt")).subList(0, 200);
     try (OnnxClassifier m = OnnxClassifier.open(MODEL, 32, 0)) {
-      Preprocessing pre = m.card().preprocessing();
-      int per = m.imageSize();
-      float[] all = new float[lines.size() * per];
-      int[] labels = new int[lines.size()];
-      for (int i = 0; i < lines.size(); i++) {
-        String[] f = lines.get(i).trim().split("\\s+");
-        System.arraycopy(pre.apply(val.resolve("images").resolve(f[0])), 0, all, i * per, per);
-        labels[i] = Integer.parseInt(f[1]);
-      }
-      float[][] z = m.logits(all, lines.size());
-      int correct = 0;
-      for (int i = 0; i < z.length; i++) {
-        int best = 0;
-        for (int c = 1; c < z[i].length; c++) {
-          if (z[i][c] > z[i][best]) {
-            best = c;
-          }
-        }
-        correct += best == labels[i] ? 1 : 0;
-      }
-      assertThat(correct / 200.0).isCloseTo(card.get("val_top1_first_200").asDouble(), within(0.01));
+      double accuracy = FirstScenesTop1.of(m, val, 200);
+      assertThat(accuracy).isCloseTo(card.get("val_top1_first_200").asDouble(), within(0.01));
     }
   }
 }
