@@ -8,6 +8,7 @@ import dev.sscam.cam.CamMethod;
 import dev.sscam.cam.Methods;
 import dev.sscam.cam.Preset;
 import dev.sscam.cam.SaliencyMap;
+import dev.sscam.io.ListeningPort;
 import dev.sscam.model.OnnxClassifier;
 import dev.sscam.model.TargetLayer;
 import dev.sscam.render.HtmlTemplate;
@@ -16,9 +17,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +67,7 @@ public final class ExplainServer implements AutoCloseable {
 
   private ExplainServer(ServedModels models, ServeConfig config) throws IOException {
     // Asked first, so that a busy port is one line: Javalin would log its own error with a stack trace.
-    if (config.port() != 0 && !free(config.host(), config.port())) {
+    if (config.port() != 0 && !ListeningPort.isFree(config.host(), config.port())) {
       throw new PortInUse(config.port());
     }
     this.models = models;
@@ -137,7 +135,7 @@ public final class ExplainServer implements AutoCloseable {
       app.stop();
       queue.close();
       deleteScratch();
-      if (isBindFailure(e)) {
+      if (ListeningPort.isBindFailure(e)) {
         throw new PortInUse(port);
       }
       throw e;
@@ -415,27 +413,5 @@ public final class ExplainServer implements AutoCloseable {
     try (InputStream in = ExplainServer.class.getResourceAsStream(name)) {
       ctx.contentType(type).result(in.readAllBytes());
     }
-  }
-
-  private static boolean free(String host, int port) {
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.setReuseAddress(true);
-      probe.bind(new InetSocketAddress(host, port));
-      return true;
-    } catch (BindException e) {
-      // "Address already in use"; any other failure (an address not of this machine) is Javalin's to report
-      return e.getMessage() == null || !e.getMessage().contains("in use");
-    } catch (IOException e) {
-      return true;
-    }
-  }
-
-  private static boolean isBindFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BindException) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -1,6 +1,7 @@
 package dev.sscam.study;
 
 import dev.sscam.SscamException;
+import dev.sscam.io.ListeningPort;
 import dev.sscam.render.HtmlTemplate;
 import dev.sscam.study.StudyDatabase.MapImage;
 import dev.sscam.study.StudyDatabase.Participant;
@@ -11,9 +12,6 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -118,40 +116,18 @@ public final class StudyServer implements AutoCloseable {
           ctx.status(400).contentType("text/plain; charset=utf-8").result("bad request: " + e.getMessage() + "\n"));
     });
     // Asked first, so that a busy port is one line: Javalin would log its own error with a stack trace.
-    if (port != 0 && !free(host, port)) {
+    if (port != 0 && !ListeningPort.isFree(host, port)) {
       throw new PortInUse(port);
     }
     try {
       app.start(host, port);
     } catch (RuntimeException e) {
       app.stop();
-      if (isBindFailure(e)) {
+      if (ListeningPort.isBindFailure(e)) {
         throw new PortInUse(port);
       }
       throw e;
     }
-  }
-
-  private static boolean free(String host, int port) {
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.setReuseAddress(true);
-      probe.bind(new InetSocketAddress(host, port));
-      return true;
-    } catch (BindException e) {
-      // "Address already in use"; any other failure (an address not of this machine) is Javalin's to report
-      return e.getMessage() == null || !e.getMessage().contains("in use");
-    } catch (IOException e) {
-      return true;
-    }
-  }
-
-  private static boolean isBindFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BindException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
