@@ -23,6 +23,7 @@ public final class CamContext {
   private BilinearUpsample upsample;
   private Double baseline;
   private LayerGradients gradients;
+  private final boolean gradientsFromActivationsRun;
 
   CamContext(OnnxClassifier model, TargetLayer layer, float[] input, float[] activations, float[] logits,
       int classIndex, CamOptions options, Progress progress) {
@@ -41,6 +42,7 @@ public final class CamContext {
     this.options = options;
     this.progress = progress;
     this.gradients = gradients;
+    this.gradientsFromActivationsRun = gradients != null;
   }
 
   public OnnxClassifier model() {
@@ -153,6 +155,15 @@ public final class CamContext {
       gradients = gradients(input, 1);
     }
     return gradients;
+  }
+
+  /**
+   * Forward passes that {@link #gradients()} spent beyond the run that gave {@code A}: 0 when the
+   * gradient came with that run (the method said {@link CamMethod#readsGradientOfInput()}), 1 when it
+   * was computed on demand. The head's gradient graph is not a forward pass of the model.
+   */
+  public synchronized long gradientPasses() {
+    return gradientsFromActivationsRun || gradients == null ? 0 : 1;
   }
 
   /** {@code A} and {@code ∂z_c/∂A} of {@code n} other inputs (3×H×W each), for the same class c. */

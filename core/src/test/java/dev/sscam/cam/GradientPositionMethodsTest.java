@@ -143,7 +143,34 @@ class GradientPositionMethodsTest {
         }
         assertThat(s.weights()[k]).isCloseTo((float) mean, within(1e-4f));
       }
-      assertThat(s.provenance().forwardPasses()).isEqualTo(2);
+      assertThat(s.provenance().forwardPasses()).isEqualTo(1); // one forward pass gives A, z and the head gradient's inputs
+    }
+  }
+
+  @Test
+  void aGradientTakenOnDemandCountsItsOwnForwardPass() {
+    // A method that reads X0's gradient without saying so gets it from a second run of the model.
+    CamMethod undeclared = new CamMethod() {
+      @Override
+      public String id() {
+        return "undeclared-gradient";
+      }
+
+      @Override
+      public String title() {
+        return "undeclared";
+      }
+
+      @Override
+      public ChannelWeights weights(CamContext ctx) {
+        ctx.gradients();
+        return new ChannelWeights(new float[ctx.channels()], ctx.gradientPasses());
+      }
+    };
+    try (OnnxClassifier m = HEAD.open(16)) {
+      CamOptions o = CamOptions.builder().layer("features").targetClass(1).build();
+      assertThat(new Explainer(m).explain(TestModels.image(5), undeclared, o).provenance().forwardPasses()).isEqualTo(2);
+      assertThat(new Explainer(m).explain(TestModels.image(5), new GradCam(), o).provenance().forwardPasses()).isEqualTo(1);
     }
   }
 

@@ -35,6 +35,6 @@ interface ElementwiseSum {
     for (int p = 0; p < size; p++) {
       out[p] = (float) l[p];
     }
-    return new PositionMap(out, mean, 1, terms);
+    return new PositionMap(out, mean, ctx.gradientPasses(), terms);
   }
 }

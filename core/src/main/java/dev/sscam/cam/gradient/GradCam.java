@@ -28,7 +28,7 @@ public final class GradCam implements CamMethod {
       }
       alpha[k] = (float) (sum / size);
     }
-    return new ChannelWeights(alpha, 1);
+    return new ChannelWeights(alpha, ctx.gradientPasses());
   }
 
   @Override

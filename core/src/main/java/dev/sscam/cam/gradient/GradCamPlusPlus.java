@@ -39,7 +39,7 @@ public final class GradCamPlusPlus implements CamMethod {
         sumA[c] += a[p];
       }
     }
-    return new ChannelWeights(of(g1, g2, g3, sumA, size), 1);
+    return new ChannelWeights(of(g1, g2, g3, sumA, size), ctx.gradientPasses());
   }
 
   /**

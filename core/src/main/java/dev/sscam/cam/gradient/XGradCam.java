@@ -40,7 +40,7 @@ public final class XGradCam implements CamMethod {
       }
       alpha[k] = (float) (weighted / (sum + EPS));
     }
-    return new ChannelWeights(alpha, 1);
+    return new ChannelWeights(alpha, ctx.gradientPasses());
   }
 
   @Override

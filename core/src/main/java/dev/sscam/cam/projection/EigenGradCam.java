@@ -32,7 +32,7 @@ public final class EigenGradCam implements PositionalMethod {
       ga[i] = g[i] * a[i];
     }
     PositionMap p = PrincipalProjection.of(ga, ctx.channels(), ctx.featureSize());
-    return new PositionMap(p.values(), p.weights(), 1, null);
+    return new PositionMap(p.values(), p.weights(), ctx.gradientPasses(), null);
   }
 
   @Override
