@@ -24,7 +24,7 @@ the same command again and it resumes.
 Needs Debian's python3-torch python3-torchvision libopenblas0-pthread python3-onnx and
 dataset-fashion-mnist. Exact command of the shipped model: see the model card (training.command).
 """
-import argparse, json, os, sys, time
+import argparse, os, sys, time
 from functools import partial
 
 import numpy as np
@@ -36,10 +36,13 @@ from torchvision.models.vision_transformer import ConvStemConfig
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fashion_scenes as fs
+from scene_stream import (DEFAULT_VAL_DIR, chunk, evaluate, export_with_card, held_out, save_atomic,
+                          to_input, warmup_stable_decay)
 
-MEAN = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
-STD = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
 TARGET_LAYER = "encoder.layers.encoder_layer_5.ln_1"
+ARCHITECTURE = ("torchvision VisionTransformer: convolutional stem (4 x conv3x3 stride 2, 24/48/96/96 channels,"
+                " BatchNorm, ReLU) + 1x1 projection, class token, 14x14 patch grid, 6 blocks, width 96,"
+                " 3 heads, MLP 384")
 
 
 def vit_t16s(num_classes=10):
@@ -60,46 +63,6 @@ def forward_with_aux(model, aux_head, x):
     return model.heads(x[:, 0]), aux_head(x[:, 1:].mean(dim=1))
 
 
-def chunk(root_images, root_labels, index, count, seed):
-    rng = np.random.Generator(np.random.PCG64(seed * 100003 + index))
-    xs = np.empty((count, fs.SIZE, fs.SIZE, 3), np.uint8)
-    ys = np.empty(count, np.int64)
-    order = rng.integers(len(root_labels), size=count)
-    for k in range(count):
-        img, label, _, _ = fs.make_scene(rng, root_images, root_labels, int(order[k]))
-        xs[k], ys[k] = img, label
-    return xs, ys
-
-
-def to_input(batch_u8):
-    x = torch.from_numpy(batch_u8).permute(0, 3, 1, 2).float().div_(255)
-    return (x - MEAN) / STD
-
-
-@torch.no_grad()
-def evaluate(model, xv, yv, bs=200):
-    model.eval()
-    hit = 0
-    for s in range(0, len(xv), bs):
-        hit += int((model(to_input(xv[s:s + bs])).argmax(1).numpy() == yv[s:s + bs]).sum())
-    return hit / len(xv)
-
-
-def rate(step, a):
-    if step < a.warmup:
-        return a.lr * (step + 1) / a.warmup
-    decay_from = int(a.steps * (1 - a.decay))
-    if step < decay_from:
-        return a.lr
-    return a.lr * max(0.0, (a.steps - step) / max(1, a.steps - decay_from))
-
-
-def save_atomic(obj, path):
-    tmp = path + ".tmp"
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--fashion-mnist", default="/usr/share/datasets/fashion-mnist")
@@ -113,11 +76,13 @@ def main():
     ap.add_argument("--val-count", type=int, default=1000, help="held-out scenes for the per-chunk check")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--val-dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared",
-                                                       "benchmark", "fashion-scenes", "val"),
+    ap.add_argument("--val-dir", default=DEFAULT_VAL_DIR,
                     help="the 2,000 FashionScenes validation scenes (JPEGs): scored for the model card")
     ap.add_argument("--aux", type=float, default=1.0, help="initial weight of the auxiliary mean-token head's loss")
     ap.add_argument("--aux-until", type=float, default=0.6, help="fraction of the steps after which that weight is 0")
+    ap.add_argument("--jpeg-quality", type=int, default=0,
+                    help="round-trip every training and held-out scene through JPEG at this quality, as the validation"
+                         " set is stored (90); 0 = scenes as generated")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     os.makedirs(a.out, exist_ok=True)
@@ -129,12 +94,7 @@ def main():
         logf.flush()
 
     images, labels = fs.load_split(a.fashion_mnist, "train")
-    timg, tlab = fs.load_split(a.fashion_mnist, "test")
-    xv, yv = [], []
-    for _, img, label, _, _ in fs.scenes(timg, tlab, a.val_count, 777):  # not the shipped val seed
-        xv.append(img)
-        yv.append(label)
-    xv, yv = np.stack(xv), np.array(yv)
+    xv, yv = held_out(a.fashion_mnist, a.val_count, a.jpeg_quality)
 
     torch.manual_seed(a.seed)
     model = vit_t16s()
@@ -157,7 +117,7 @@ def main():
     log(f"torch {torch.__version__} threads {torch.get_num_threads()} args {vars(a)}")
     t0 = time.time()
     while step < a.steps:
-        xs, ys = chunk(images, labels, chunk_index, a.chunk, a.seed)
+        xs, ys = chunk(images, labels, chunk_index, a.chunk, a.seed, a.jpeg_quality)
         model.train()
         aux_head.train()
         perm = np.random.Generator(np.random.PCG64(chunk_index)).permutation(len(xs))
@@ -171,7 +131,7 @@ def main():
             x[flip] = x[flip].flip(3)
             y = torch.from_numpy(ys[idx])
             for g in opt.param_groups:
-                g["lr"] = rate(step, a)
+                g["lr"] = warmup_stable_decay(step, a)
             logits, aux_logits = forward_with_aux(model, aux_head, x)
             w_aux = a.aux * max(0.0, 1 - step / (a.aux_until * a.steps))
             loss = F.cross_entropy(logits, y, label_smoothing=0.1)
@@ -187,62 +147,14 @@ def main():
             n += 1
         chunk_index += 1
         acc = evaluate(model, xv, yv)
-        log(f"chunk {chunk_index} step {step}/{a.steps} lr {rate(step - 1, a):.2e} loss {tot / max(1, n):.4f} "
+        log(f"chunk {chunk_index} step {step}/{a.steps} lr {warmup_stable_decay(step - 1, a):.2e} loss {tot / max(1, n):.4f} "
             f"val_top1 {acc:.4f} aux_weight {a.aux * max(0.0, 1 - step / (a.aux_until * a.steps)):.2f} t {time.time() - t0:.0f}s")
         save_atomic({"model": model.state_dict(), "aux": aux_head.state_dict(), "opt": opt.state_dict(), "step": step, "chunk": chunk_index,
                      "torch_rng": torch.get_rng_state(), "args": vars(a)}, ckpt_path)
         if step < int(a.steps * (1 - a.decay)):  # the stable phase's state, to decay from later
             save_atomic(torch.load(ckpt_path), os.path.join(a.out, "vit_t16s.stable.ckpt"))
     model.eval()
-    torch.save(model.state_dict(), os.path.join(a.out, "vit_t16s.pt"))
-    onnx_path = os.path.join(a.out, "vit_t16s.onnx")
-    torch.onnx.export(model, torch.zeros(1, 3, 224, 224), onnx_path + ".tmp", opset_version=17,
-                      input_names=["input"], output_names=["logits"],
-                      dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
-    os.replace(onnx_path + ".tmp", onnx_path)
-    log(f"exported {onnx_path}; params {sum(p.numel() for p in model.parameters())}")
-    write_card(model, onnx_path, a, log)
-
-
-@torch.no_grad()
-def write_card(model, onnx_path, a, log):
-    """Scores the saved validation JPEGs (as sscam reads them) and writes the model card beside the ONNX."""
-    from PIL import Image
-    rows = [line.split() for line in open(os.path.join(a.val_dir, "ground_truth.txt"))]
-    hits = []
-    for s in range(0, len(rows), 100):
-        batch = np.stack([np.asarray(Image.open(os.path.join(a.val_dir, "images", r[0])).convert("RGB"))
-                          for r in rows[s:s + 100]])
-        pred = model(to_input(batch)).argmax(1).numpy()
-        hits.extend((pred == np.array([int(r[1]) for r in rows[s:s + 100]])).tolist())
-    top1 = sum(hits) / len(rows)
-    labels = [line.split(" ", 1)[1].strip() for line in open(os.path.join(a.val_dir, "..", "LOC_synset_mapping.txt"))]
-    card = {
-        "name": "vit_t16s",
-        "file": "vit_t16s.onnx",
-        "task": "10-class FashionScenes classification (benchmark/fashion-scenes)",
-        "architecture": "torchvision VisionTransformer: convolutional stem (4 x conv3x3 stride 2, 24/48/96/96 channels,"
-                        " BatchNorm, ReLU) + 1x1 projection, class token, 14x14 patch grid, 6 blocks, width 96,"
-                        " 3 heads, MLP 384",
-        "input": {"name": "input", "shape": [None, 3, 224, 224], "layout": "NCHW RGB", "scale": "pixel/255",
-                  "mean": MEAN.flatten().tolist(), "std": STD.flatten().tolist(),
-                  "resize": "224x224 (scenes are already 224x224)"},
-        "output": {"name": "logits", "kind": "logits (no softmax)"},
-        "labels": labels,
-        "target_layer": {"module": TARGET_LAYER},
-        "opset": 17,
-        "val_top1_on_saved_jpegs": top1,
-        "images_scored": len(rows),
-        "val_top1_first_200": sum(hits[:200]) / 200,  # what the project's tests recompute in ONNX Runtime
-        "training": {"command": "/usr/bin/python3 tools/train_vit.py " + " ".join(sys.argv[1:]),
-                     "scenes_seen": a.steps * a.batch, "torch": torch.__version__,
-                     "torchvision": torchvision.__version__},
-    }
-    path = os.path.splitext(onnx_path)[0] + ".json"
-    with open(path + ".tmp", "w") as f:
-        json.dump(card, f, indent=1)
-    os.replace(path + ".tmp", path)
-    log(f"model card {path}: val_top1_on_saved_jpegs {top1:.4f}")
+    export_with_card(model, a.out, "vit_t16s", ARCHITECTURE, TARGET_LAYER, a, log)
 
 
 if __name__ == "__main__":
