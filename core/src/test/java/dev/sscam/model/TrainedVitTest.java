@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The project's trained FashionScenes ViT ({@code models/vit_t16s.onnx}, trained by
  * {@code tools/train_vit.py}) against PyTorch's numbers for the same weights
- * ({@code models/vit_t16s.pt}, saved by {@code tools/export_vit_fixture.py} under
+ * ({@code models/vit_t16s.pt}, saved by {@code tools/export_trained_fixture.py} under
  * {@code src/test/resources/vit_t16s}) and against its model card.
  */
 class TrainedVitTest {
