@@ -139,3 +139,38 @@ def export_with_card(model, out, name, architecture, target_layer, a, log):
         json.dump(card, f, indent=1)
     os.replace(path + ".tmp", path)
     log(f"model card {path}: val_top1_on_saved_jpegs {top1:.4f}")
+
+
+def flipped_batches(xs, ys, chunk_index, batch):
+    """The chunk's scenes in a seeded order, `batch` at a time, each scene mirrored with probability 1/2."""
+    perm = np.random.Generator(np.random.PCG64(chunk_index)).permutation(len(xs))
+    for s in range(len(xs) // batch):
+        idx = np.sort(perm[s * batch:(s + 1) * batch])
+        x = to_input(xs[idx])
+        flip = torch.rand(x.shape[0]) < 0.5
+        x[flip] = x[flip].flip(3)
+        yield x, torch.from_numpy(ys[idx])
+
+
+def resume(path, modules, opt, log):
+    """Loads a checkpoint written by save_checkpoint, if there is one: returns (step, chunk index)."""
+    if not os.path.exists(path):
+        return 0, 0
+    ck = torch.load(path, map_location="cpu")
+    for key, module in modules.items():
+        module.load_state_dict(ck[key])
+    opt.load_state_dict(ck["opt"])
+    torch.set_rng_state(ck["torch_rng"])
+    log(f"resumed at step {ck['step']}, chunk {ck['chunk']}")
+    return ck["step"], ck["chunk"]
+
+
+def save_checkpoint(path, modules, opt, step, chunk_index, a, stable_path):
+    """Writes the state after a chunk; while the rate is still constant, also as the stable checkpoint
+    (the state to decay from when a run is extended with a larger --steps)."""
+    state = {key: module.state_dict() for key, module in modules.items()}
+    state.update({"opt": opt.state_dict(), "step": step, "chunk": chunk_index, "torch_rng": torch.get_rng_state(),
+                  "args": vars(a)})
+    save_atomic(state, path)
+    if step < int(a.steps * (1 - a.decay)):
+        save_atomic(state, stable_path)

@@ -26,7 +26,6 @@ Exact command of the shipped model: see the model card (training.command).
 """
 import argparse, os, sys, time
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -34,8 +33,8 @@ import torchvision
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fashion_scenes as fs  # noqa: E402
-from scene_stream import (DEFAULT_VAL_DIR, chunk, evaluate, export_with_card, held_out, save_atomic,  # noqa: E402
-                          to_input, warmup_stable_decay)
+from scene_stream import (DEFAULT_VAL_DIR, chunk, evaluate, export_with_card, flipped_batches, held_out,  # noqa: E402
+                          resume, save_checkpoint, to_input, warmup_stable_decay)
 
 CFG = [16, 16, "M", 32, 32, "M", 64, 64, 64, "M", 128, 128, 128, "M", 128, 128, 128, "M"]
 TARGET_LAYER = "features.29"
@@ -109,30 +108,17 @@ def main():
     opt = torch.optim.SGD([{"params": decay, "weight_decay": 5e-4}, {"params": no_decay, "weight_decay": 0.0}],
                           lr=a.lr, momentum=0.9, nesterov=True)
     ckpt_path = os.path.join(a.out, "vgg16s.ckpt")
-    step, chunk_index = 0, 0
-    if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path, map_location="cpu")
-        model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["opt"])
-        step, chunk_index = ck["step"], ck["chunk"]
-        torch.set_rng_state(ck["torch_rng"])
-        log(f"resumed at step {step}, chunk {chunk_index}")
+    step, chunk_index = resume(ckpt_path, {"model": model}, opt, log)
     log(f"torch {torch.__version__} threads {torch.get_num_threads()} args {vars(a)}")
     t0 = time.time()
     while step < a.steps:
         xs, ys = chunk(images, labels, chunk_index, a.chunk, a.seed, a.jpeg_quality)
         model.train()
-        perm = np.random.Generator(np.random.PCG64(chunk_index)).permutation(len(xs))
         tot, n = 0.0, 0
-        for s in range(len(xs) // a.batch):
+        for x, y in flipped_batches(xs, ys, chunk_index, a.batch):
             if step >= a.steps:
                 break
-            idx = np.sort(perm[s * a.batch:(s + 1) * a.batch])
-            x = to_input(xs[idx])
-            flip = torch.rand(x.shape[0]) < 0.5
-            x[flip] = x[flip].flip(3)
             x = x.contiguous(memory_format=torch.channels_last)
-            y = torch.from_numpy(ys[idx])
             for g in opt.param_groups:
                 g["lr"] = warmup_stable_decay(step, a)
             loss = F.cross_entropy(model(x), y, label_smoothing=0.1)
@@ -146,10 +132,8 @@ def main():
         acc = evaluate(model, xv, yv)
         log(f"chunk {chunk_index} step {step}/{a.steps} lr {warmup_stable_decay(step - 1, a):.2e} loss {tot / max(1, n):.4f} "
             f"val_top1 {acc:.4f} t {time.time() - t0:.0f}s")
-        save_atomic({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "chunk": chunk_index,
-                     "torch_rng": torch.get_rng_state(), "args": vars(a)}, ckpt_path)
-        if step < int(a.steps * (1 - a.decay)):  # the stable phase's state, to decay from later
-            save_atomic(torch.load(ckpt_path), os.path.join(a.out, "vgg16s.stable.ckpt"))
+        save_checkpoint(ckpt_path, {"model": model}, opt, step, chunk_index, a,
+                        os.path.join(a.out, "vgg16s.stable.ckpt"))
     model.eval()
     plain = fold(model)
     probe = to_input(xv[:16])

@@ -25,9 +25,7 @@ Needs Debian's python3-torch python3-torchvision libopenblas0-pthread python3-on
 dataset-fashion-mnist. Exact command of the shipped model: see the model card (training.command).
 """
 import argparse, os, sys, time
-from functools import partial
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -36,8 +34,8 @@ from torchvision.models.vision_transformer import ConvStemConfig
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fashion_scenes as fs
-from scene_stream import (DEFAULT_VAL_DIR, chunk, evaluate, export_with_card, held_out, save_atomic,
-                          to_input, warmup_stable_decay)
+from scene_stream import (DEFAULT_VAL_DIR, chunk, evaluate, export_with_card, flipped_batches, held_out, resume,
+                          save_checkpoint, warmup_stable_decay)
 
 TARGET_LAYER = "encoder.layers.encoder_layer_5.ln_1"
 ARCHITECTURE = ("torchvision VisionTransformer: convolutional stem (4 x conv3x3 stride 2, 24/48/96/96 channels,"
@@ -105,31 +103,18 @@ def main():
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=a.lr, betas=(0.9, 0.999))
     ckpt_path = os.path.join(a.out, "vit_t16s.ckpt")
-    step, chunk_index = 0, 0
-    if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path, map_location="cpu")
-        model.load_state_dict(ck["model"])
-        aux_head.load_state_dict(ck["aux"])
-        opt.load_state_dict(ck["opt"])
-        step, chunk_index = ck["step"], ck["chunk"]
-        torch.set_rng_state(ck["torch_rng"])
-        log(f"resumed at step {step}, chunk {chunk_index}")
+    modules = {"model": model, "aux": aux_head}
+    step, chunk_index = resume(ckpt_path, modules, opt, log)
     log(f"torch {torch.__version__} threads {torch.get_num_threads()} args {vars(a)}")
     t0 = time.time()
     while step < a.steps:
         xs, ys = chunk(images, labels, chunk_index, a.chunk, a.seed, a.jpeg_quality)
         model.train()
         aux_head.train()
-        perm = np.random.Generator(np.random.PCG64(chunk_index)).permutation(len(xs))
         tot, n = 0.0, 0
-        for s in range(len(xs) // a.batch):
+        for x, y in flipped_batches(xs, ys, chunk_index, a.batch):
             if step >= a.steps:
                 break
-            idx = np.sort(perm[s * a.batch:(s + 1) * a.batch])
-            x = to_input(xs[idx])
-            flip = torch.rand(x.shape[0]) < 0.5
-            x[flip] = x[flip].flip(3)
-            y = torch.from_numpy(ys[idx])
             for g in opt.param_groups:
                 g["lr"] = warmup_stable_decay(step, a)
             logits, aux_logits = forward_with_aux(model, aux_head, x)
@@ -149,10 +134,7 @@ def main():
         acc = evaluate(model, xv, yv)
         log(f"chunk {chunk_index} step {step}/{a.steps} lr {warmup_stable_decay(step - 1, a):.2e} loss {tot / max(1, n):.4f} "
             f"val_top1 {acc:.4f} aux_weight {a.aux * max(0.0, 1 - step / (a.aux_until * a.steps)):.2f} t {time.time() - t0:.0f}s")
-        save_atomic({"model": model.state_dict(), "aux": aux_head.state_dict(), "opt": opt.state_dict(), "step": step, "chunk": chunk_index,
-                     "torch_rng": torch.get_rng_state(), "args": vars(a)}, ckpt_path)
-        if step < int(a.steps * (1 - a.decay)):  # the stable phase's state, to decay from later
-            save_atomic(torch.load(ckpt_path), os.path.join(a.out, "vit_t16s.stable.ckpt"))
+        save_checkpoint(ckpt_path, modules, opt, step, chunk_index, a, os.path.join(a.out, "vit_t16s.stable.ckpt"))
     model.eval()
     export_with_card(model, a.out, "vit_t16s", ARCHITECTURE, TARGET_LAYER, a, log)
 
