@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Time each method's map against the same number of plain forward passes.",
-        "Prints the ratio (map time / plain passes time, measured in one run) and resident memory across repeated maps."})
+        "Prints the ratio (map time / plain passes time, measured in one run), what one pass costs plain, with the layer's activations and with the head's gradient, and resident memory across repeated maps."})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-m", "--model"}, paramLabel = "MODEL.onnx", description = "Model (default: the bundled SqueezeNet1.0).")
   Path model;
@@ -92,6 +92,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("%-18s %8d %10.3f %10.3f %7.3f %10.1f%n", method.id(), passes, best, plain, best / plain, rssMb());
         out.flush();
       }
+      passCosts(m, x, layer, out);
       if (memoryMaps > 0) {
         CamMethod score = Methods.byId("score-cam");
         List<Double> rss = new ArrayList<>();
@@ -107,6 +108,37 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * What one image's pass costs in each of the three forms the methods use: plain (logits), with the
+   * target layer's activations as an extra output, and with the head's gradient as well. On a CNN the
+   * three are alike; where the head after the layer is deep (a transformer block) the gradient shows.
+   */
+  static void passCosts(OnnxClassifier m, float[] x, String layerId, PrintWriter out) {
+    dev.sscam.model.TargetLayer layer = m.layer(layerId != null && layerId.contains(",") ? layerId.split(",")[0] : layerId);
+    int reps = 20;
+    double plain = bestMillis(reps, () -> m.logits(x, 1));
+    double activations = bestMillis(reps, () -> m.activations(x, 1, layer));
+    String gradient;
+    try {
+      gradient = String.format(java.util.Locale.ROOT, "%.2f ms", bestMillis(reps, () -> m.gradients(x, 1, layer, new int[] {0})));
+    } catch (dev.sscam.SscamException e) {
+      gradient = "none (" + e.getMessage() + ")";
+    }
+    out.printf(java.util.Locale.ROOT, "one image, best of %d: plain pass %.2f ms, with the layer's activations %.2f ms, with the head's gradient %s%n",
+        reps, plain, activations, gradient);
+  }
+
+  private static double bestMillis(int reps, Runnable pass) {
+    pass.run();
+    double best = Double.MAX_VALUE;
+    for (int r = 0; r < reps; r++) {
+      long t0 = System.nanoTime();
+      pass.run();
+      best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+    }
+    return best;
   }
 
   /** Wall time of {@code passes} plain forward passes of {@code x} (batched as the model's batch size). */
