@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sscam.model.OnnxClassifier;
 import dev.sscam.model.TargetLayer;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,19 +40,8 @@ final class LayersCommand implements Callable<Integer> {
       TargetLayer def = m.layers().defaultLayer();
       if (json) {
         ObjectMapper mapper = new ObjectMapper();
-        for (TargetLayer l : m.layers().all()) {
-          Map<String, Object> o = new LinkedHashMap<>();
-          o.put("name", l.name());
-          o.put("aliases", l.aliases());
-          o.put("tensor", l.tensor());
-          o.put("node", l.node());
-          o.put("op", l.opType());
-          o.put("channels", l.channels());
-          o.put("height", l.height());
-          o.put("width", l.width());
-          o.put("reading", l.reading().label());
-          o.put("default", l.tensor().equals(def.tensor()));
-          out.println(mapper.writeValueAsString(o));
+        for (Map<String, Object> row : m.layers().describe()) {
+          out.println(mapper.writeValueAsString(row));
         }
       } else {
         int nw = Math.max(4, m.layers().all().stream().mapToInt(l -> l.name().length()).max().orElse(4));

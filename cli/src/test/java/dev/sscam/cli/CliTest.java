@@ -73,6 +73,24 @@ class CliTest {
   }
 
   @Test
+  void layersJsonIsOneObjectPerLayerWithTheDefaultMarked() throws Exception {
+    Run r = sscam("layers", "--json");
+    assertThat(r.code()).isZero();
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<com.fasterxml.jackson.databind.JsonNode> defaults = new java.util.ArrayList<>();
+    for (String line : r.out().strip().split("\n")) {
+      com.fasterxml.jackson.databind.JsonNode row = mapper.readTree(line);
+      assertThat(row.has("node") && row.has("tensor") && row.has("reading")).as(line).isTrue();
+      if (row.get("default").asBoolean()) {
+        defaults.add(row);
+      }
+    }
+    assertThat(defaults).hasSize(1);
+    assertThat(defaults.get(0).get("name").asText()).isEqualTo("features.12");
+    assertThat(defaults.get(0).get("channels").asInt()).isEqualTo(512);
+  }
+
+  @Test
   void layersMarksTheCardsDefault() {
     Run r = sscam("layers");
     assertThat(r.code()).isZero();

@@ -122,6 +122,30 @@ public final class LayerCatalog {
   }
 
   /**
+   * Each candidate layer as a row of named values, ready for JSON ({@code sscam layers --json}, the
+   * HTTP API): name, aliases, tensor, node, op, channels, height, width, reading, default.
+   */
+  public List<Map<String, Object>> describe() {
+    TargetLayer def = defaultLayer();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (TargetLayer l : all()) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("name", l.name());
+      o.put("aliases", l.aliases());
+      o.put("tensor", l.tensor());
+      o.put("node", l.node());
+      o.put("op", l.opType());
+      o.put("channels", l.channels());
+      o.put("height", l.height());
+      o.put("width", l.width());
+      o.put("reading", l.reading().label());
+      o.put("default", l.tensor().equals(def.tensor()));
+      rows.add(o);
+    }
+    return rows;
+  }
+
+  /**
    * The default target layer: the model card's {@code target_layer} when it names one; otherwise
    * {@link DefaultTargetLayer}'s rule: for a classifier that reads prefix tokens (ViT, DeiT), the
    * first normalisation of the last attention block; otherwise the last feature map with more than

@@ -10,7 +10,6 @@ import dev.sscam.cam.Preset;
 import dev.sscam.cam.SaliencyMap;
 import dev.sscam.io.ListeningPort;
 import dev.sscam.model.OnnxClassifier;
-import dev.sscam.model.TargetLayer;
 import dev.sscam.render.HtmlTemplate;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -231,22 +230,7 @@ public final class ExplainServer implements AutoCloseable {
   }
 
   private List<Map<String, Object>> layersJson(ServedModel m) {
-    TargetLayer def = m.classifier().layers().defaultLayer();
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (TargetLayer l : m.classifier().layers().all()) {
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("name", l.name());
-      o.put("aliases", l.aliases());
-      o.put("tensor", l.tensor());
-      o.put("op", l.opType());
-      o.put("channels", l.channels());
-      o.put("height", l.height());
-      o.put("width", l.width());
-      o.put("reading", l.reading().label());
-      o.put("default", l.tensor().equals(def.tensor()));
-      out.add(o);
-    }
-    return out;
+    return m.classifier().layers().describe();
   }
 
   private List<Map<String, Object>> classesJson(ServedModel m) {

@@ -61,6 +61,8 @@ class ServerApiTest {
     }
     assertThat(def.get("name").asText()).isEqualTo("features.12");
     assertThat(def.get("channels").asInt()).isEqualTo(512);
+    assertThat(def.get("reading").asText()).isEqualTo("NCHW");
+    assertThat(def.get("node").asText()).isNotBlank(); // the same rows as `sscam layers --json` (LayerCatalog.describe)
     assertThat(api.get("/v1/models/nope/layers").status()).isEqualTo(404);
     assertThat(api.get("/v1/models/squeezenet1_0/classes").json().size()).isGreaterThan(1);
     assertThat(api.get("/v1/examples").json().get(0).get("name").asText()).isEqualTo(IMAGE.getFileName().toString());
