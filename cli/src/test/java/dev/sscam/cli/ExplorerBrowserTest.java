@@ -6,6 +6,7 @@ import dev.sscam.io.Npy;
 import dev.sscam.serve.ExplainServer;
 import dev.sscam.serve.ServeConfig;
 import dev.sscam.serve.ServedModels;
+import dev.sscam.study.HeadlessChromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

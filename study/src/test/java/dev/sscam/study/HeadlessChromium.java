@@ -3,6 +3,7 @@ package dev.sscam.study;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -10,9 +11,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Debian's Chromium and chromedriver ({@code apt-get install chromium chromium-driver}), headless, with a
- * given profile folder. Nothing is downloaded: Selenium is pointed at the installed binaries.
+ * given profile folder (and download folder). Nothing is downloaded from the network: Selenium is
+ * pointed at the installed binaries. Shared with the cli module's browser test through this module's
+ * test jar.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
   static final Path BROWSER = Path.of("/usr/bin/chromium");
   static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
@@ -27,7 +30,7 @@ final class HeadlessChromium {
   private HeadlessChromium() {}
 
   /** Why no browser can be had here, or empty when both binaries are installed. */
-  static Optional<String> missing() {
+  public static Optional<String> missing() {
     if (!Files.isExecutable(BROWSER)) {
       return Optional.of(BROWSER + " is absent (install Debian's chromium and chromium-driver to run the browser test)");
     }
@@ -38,12 +41,21 @@ final class HeadlessChromium {
   }
 
   /** A headless Chromium with its own profile in {@code profile}, {@code width}×{@code height} px. */
-  static ChromeDriver start(Path profile, int width, int height) {
+  public static ChromeDriver start(Path profile, int width, int height) {
+    return start(profile, null, width, height);
+  }
+
+  /** As {@link #start(Path, int, int)}, saving downloads into {@code downloads} (none when null). */
+  public static ChromeDriver start(Path profile, Path downloads, int width, int height) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(BROWSER.toFile());
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
         "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=" + width + "," + height);
+    if (downloads != null) {
+      options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toAbsolutePath().toString(),
+          "download.prompt_for_download", false, "download.directory_upgrade", true));
+    }
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER.toString()))
         .usingAnyFreePort().build();
     return new ChromeDriver(service, options);
