@@ -1,16 +1,19 @@
 package dev.sscam.cli;
 
+import dev.sscam.SscamException;
 import dev.sscam.cam.CamMethod;
 import dev.sscam.cam.CamOptions;
 import dev.sscam.cam.Explainer;
 import dev.sscam.cam.Methods;
 import dev.sscam.cam.SaliencyMap;
 import dev.sscam.model.OnnxClassifier;
+import dev.sscam.model.TargetLayer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -116,17 +119,17 @@ final class BenchCommand implements Callable<Integer> {
    * three are alike; where the head after the layer is deep (a transformer block) the gradient shows.
    */
   static void passCosts(OnnxClassifier m, float[] x, String layerId, PrintWriter out) {
-    dev.sscam.model.TargetLayer layer = m.layer(layerId != null && layerId.contains(",") ? layerId.split(",")[0] : layerId);
+    TargetLayer layer = m.layer(layerId != null && layerId.contains(",") ? layerId.split(",")[0] : layerId);
     int reps = 20;
     double plain = bestMillis(reps, () -> m.logits(x, 1));
     double activations = bestMillis(reps, () -> m.activations(x, 1, layer));
     String gradient;
     try {
-      gradient = String.format(java.util.Locale.ROOT, "%.2f ms", bestMillis(reps, () -> m.gradients(x, 1, layer, new int[] {0})));
-    } catch (dev.sscam.SscamException e) {
+      gradient = String.format(Locale.ROOT, "%.2f ms", bestMillis(reps, () -> m.gradients(x, 1, layer, new int[] {0})));
+    } catch (SscamException e) {
       gradient = "none (" + e.getMessage() + ")";
     }
-    out.printf(java.util.Locale.ROOT, "one image, best of %d: plain pass %.2f ms, with the layer's activations %.2f ms, with the head's gradient %s%n",
+    out.printf(Locale.ROOT, "one image, best of %d: plain pass %.2f ms, with the layer's activations %.2f ms, with the head's gradient %s%n",
         reps, plain, activations, gradient);
   }
 

@@ -23,7 +23,7 @@ public final class CamContext {
   private BilinearUpsample upsample;
   private Double baseline;
   private LayerGradients gradients;
-  private final boolean gradientsFromActivationsRun;
+  private long gradientPasses;
 
   CamContext(OnnxClassifier model, TargetLayer layer, float[] input, float[] activations, float[] logits,
       int classIndex, CamOptions options, Progress progress) {
@@ -42,7 +42,6 @@ public final class CamContext {
     this.options = options;
     this.progress = progress;
     this.gradients = gradients;
-    this.gradientsFromActivationsRun = gradients != null;
   }
 
   public OnnxClassifier model() {
@@ -153,6 +152,7 @@ public final class CamContext {
   public synchronized LayerGradients gradients() {
     if (gradients == null) {
       gradients = gradients(input, 1);
+      gradientPasses = 1;
     }
     return gradients;
   }
@@ -163,7 +163,7 @@ public final class CamContext {
    * was computed on demand. The head's gradient graph is not a forward pass of the model.
    */
   public synchronized long gradientPasses() {
-    return gradientsFromActivationsRun || gradients == null ? 0 : 1;
+    return gradientPasses;
   }
 
   /** {@code A} and {@code ∂z_c/∂A} of {@code n} other inputs (3×H×W each), for the same class c. */
