@@ -174,3 +174,39 @@ def save_checkpoint(path, modules, opt, step, chunk_index, a, stable_path):
     save_atomic(state, path)
     if step < int(a.steps * (1 - a.decay)):
         save_atomic(state, stable_path)
+
+
+def add_run_arguments(ap, **defaults):
+    """The options every training script takes, with the script's own defaults (`lr`, `warmup`, `decay`,
+    `chunk`, `val_count`, `jpeg_quality`, `seed`); the script adds its own options after these."""
+    ap.add_argument("--fashion-mnist", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--steps", type=int, default=2000)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, help="peak rate")
+    ap.add_argument("--warmup", type=int, help="steps of linear warm-up")
+    ap.add_argument("--decay", type=float, help="fraction of steps in the final linear decay")
+    ap.add_argument("--chunk", type=int, help="fresh scenes per chunk (checkpoint after each)")
+    ap.add_argument("--val-count", type=int, help="held-out scenes for the per-chunk check")
+    ap.add_argument("--jpeg-quality", type=int,
+                    help="round-trip every training and held-out scene through JPEG at this quality, as the validation"
+                         " set is stored (90); 0 = scenes as generated")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int)
+    ap.add_argument("--val-dir", default=DEFAULT_VAL_DIR,
+                    help="the 2,000 FashionScenes validation scenes (JPEGs): scored for the model card")
+    ap.set_defaults(**defaults)
+
+
+def open_run(a):
+    """Sets torch's threads, makes OUT, and returns log(msg): printed and appended to OUT/train.log."""
+    torch.set_num_threads(a.threads)
+    os.makedirs(a.out, exist_ok=True)
+    logf = open(os.path.join(a.out, "train.log"), "a")
+
+    def log(msg):
+        print(msg, flush=True)
+        logf.write(msg + "\n")
+        logf.flush()
+
+    return log

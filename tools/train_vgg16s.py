@@ -33,8 +33,8 @@ import torchvision
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fashion_scenes as fs  # noqa: E402
-from scene_stream import (DEFAULT_VAL_DIR, chunk, evaluate, export_with_card, flipped_batches, held_out,  # noqa: E402
-                          resume, save_checkpoint, to_input, warmup_stable_decay)
+from scene_stream import (add_run_arguments, chunk, evaluate, export_with_card, flipped_batches, held_out,  # noqa: E402
+                          open_run, resume, save_checkpoint, to_input, warmup_stable_decay)
 
 CFG = [16, 16, "M", 32, 32, "M", 64, 64, 64, "M", 128, 128, 128, "M", 128, 128, 128, "M"]
 TARGET_LAYER = "features.29"
@@ -71,31 +71,10 @@ def fold(bn_model):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--fashion-mnist", default="/usr/share/datasets/fashion-mnist")
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--steps", type=int, default=2000)
-    ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=0.05, help="peak SGD rate")
-    ap.add_argument("--warmup", type=int, default=200)
-    ap.add_argument("--decay", type=float, default=0.3, help="fraction of steps in the final linear decay")
+    add_run_arguments(ap, lr=0.05, warmup=200, decay=0.3, chunk=1600, val_count=500, jpeg_quality=90, seed=2)
     ap.add_argument("--dropout", type=float, default=0.0, help="dropout while training (the exported model has none active)")
-    ap.add_argument("--chunk", type=int, default=1600, help="fresh scenes per chunk (checkpoint after each)")
-    ap.add_argument("--val-count", type=int, default=500, help="held-out scenes for the per-chunk check")
-    ap.add_argument("--jpeg-quality", type=int, default=90,
-                    help="round-trip training and held-out scenes through JPEG at this quality (0 = as generated)")
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=2)
-    ap.add_argument("--val-dir", default=DEFAULT_VAL_DIR,
-                    help="the 2,000 FashionScenes validation scenes (JPEGs): scored for the model card")
     a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    os.makedirs(a.out, exist_ok=True)
-    logf = open(os.path.join(a.out, "train.log"), "a")
-
-    def log(msg):
-        print(msg, flush=True)
-        logf.write(msg + "\n")
-        logf.flush()
+    log = open_run(a)
 
     images, labels = fs.load_split(a.fashion_mnist, "train")
     xv, yv = held_out(a.fashion_mnist, a.val_count, a.jpeg_quality)

@@ -34,8 +34,8 @@ from torchvision.models.vision_transformer import ConvStemConfig
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fashion_scenes as fs
-from scene_stream import (DEFAULT_VAL_DIR, chunk, evaluate, export_with_card, flipped_batches, held_out, resume,
-                          save_checkpoint, warmup_stable_decay)
+from scene_stream import (add_run_arguments, chunk, evaluate, export_with_card, flipped_batches, held_out, open_run,
+                          resume, save_checkpoint, warmup_stable_decay)
 
 TARGET_LAYER = "encoder.layers.encoder_layer_5.ln_1"
 ARCHITECTURE = ("torchvision VisionTransformer: convolutional stem (4 x conv3x3 stride 2, 24/48/96/96 channels,"
@@ -63,33 +63,11 @@ def forward_with_aux(model, aux_head, x):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--fashion-mnist", default="/usr/share/datasets/fashion-mnist")
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--steps", type=int, default=2000)
-    ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--warmup", type=int, default=150)
-    ap.add_argument("--decay", type=float, default=0.2, help="fraction of steps in the final linear decay")
-    ap.add_argument("--chunk", type=int, default=3200, help="fresh scenes per chunk (checkpoint after each)")
-    ap.add_argument("--val-count", type=int, default=1000, help="held-out scenes for the per-chunk check")
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--val-dir", default=DEFAULT_VAL_DIR,
-                    help="the 2,000 FashionScenes validation scenes (JPEGs): scored for the model card")
+    add_run_arguments(ap, lr=1e-3, warmup=150, decay=0.2, chunk=3200, val_count=1000, jpeg_quality=0, seed=1)
     ap.add_argument("--aux", type=float, default=1.0, help="initial weight of the auxiliary mean-token head's loss")
     ap.add_argument("--aux-until", type=float, default=0.6, help="fraction of the steps after which that weight is 0")
-    ap.add_argument("--jpeg-quality", type=int, default=0,
-                    help="round-trip every training and held-out scene through JPEG at this quality, as the validation"
-                         " set is stored (90); 0 = scenes as generated")
     a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    os.makedirs(a.out, exist_ok=True)
-    logf = open(os.path.join(a.out, "train.log"), "a")
-
-    def log(msg):
-        print(msg, flush=True)
-        logf.write(msg + "\n")
-        logf.flush()
+    log = open_run(a)
 
     images, labels = fs.load_split(a.fashion_mnist, "train")
     xv, yv = held_out(a.fashion_mnist, a.val_count, a.jpeg_quality)
