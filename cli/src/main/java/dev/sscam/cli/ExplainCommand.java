@@ -134,8 +134,9 @@ final class ExplainCommand implements Callable<Integer> {
             o.put("files", files);
             stdout.println(mapper.writeValueAsString(o));
           } else {
-            stdout.printf("%s  %-18s class %d (%s) p=%.3f  %d passes%s  %.1fs  -> %s%s%n", stem, method.id(),
+            stdout.printf("%s  %-18s class %d (%s) p=%.3f  %d %s%s  %.1fs  -> %s%s%n", stem, method.id(),
                 s.classIndex(), s.label(), s.probability(), s.provenance().forwardPasses(),
+                s.provenance().forwardPasses() == 1 ? "pass" : "passes",
                 s.provenance().isFast() ? " (" + s.provenance().fast().describe() + ")" : "", s.provenance().seconds(),
                 png, s.allZero() ? "  [map is zero everywhere: no positive channel weight; under --preset equations try a smaller --sigma, or the default preset authors]" : "");
           }
