@@ -47,17 +47,25 @@ public final class BilinearUpsample {
 
   /** Upsamples {@code src[off .. off+h·w)} into {@code dst} ({@code outH·outW} floats). */
   public void apply(float[] src, int off, float[] dst) {
+    // Separable: each source row resampled along x once, then rows blended along y. The same
+    // products and sums as blending four neighbours per pixel, in the same order, so the same floats.
+    float[] rows = new float[h * outW];
+    for (int r = 0; r < h; r++) {
+      int s = off + r * w;
+      int o = r * outW;
+      for (int x = 0; x < outW; x++) {
+        float l = lx[x];
+        rows[o + x] = (1f - l) * src[s + x0[x]] + l * src[s + x1[x]];
+      }
+    }
     for (int y = 0; y < outH; y++) {
-      int r0 = off + y0[y] * w;
-      int r1 = off + y1[y] * w;
+      int t = y0[y] * outW;
+      int u = y1[y] * outW;
       float b = ly[y];
       float a = 1f - b;
       int o = y * outW;
       for (int x = 0; x < outW; x++) {
-        float l = lx[x];
-        float top = (1f - l) * src[r0 + x0[x]] + l * src[r0 + x1[x]];
-        float bottom = (1f - l) * src[r1 + x0[x]] + l * src[r1 + x1[x]];
-        dst[o + x] = a * top + b * bottom;
+        dst[o + x] = a * rows[t + x] + b * rows[u + x];
       }
     }
   }

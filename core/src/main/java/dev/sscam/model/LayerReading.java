@@ -94,6 +94,11 @@ public sealed interface LayerReading {
     public int rawIndex(int k, int i, int j) {
       return (i * width + j) * channels + k;
     }
+
+    @Override
+    public float[] toChannelsFirst(float[] raw, int n) {
+      return positionsFirst(raw, n, rawSize(), 0, height * width, channels);
+    }
   }
 
   /**
@@ -115,5 +120,33 @@ public sealed interface LayerReading {
     public int rawIndex(int k, int i, int j) {
       return (prefix + i * width + j) * channels + k;
     }
+
+    @Override
+    public float[] toChannelsFirst(float[] raw, int n) {
+      return positionsFirst(raw, n, rawSize(), prefix * channels, height * width, channels);
+    }
+  }
+
+  /**
+   * The transpose of {@code n} samples stored position by position ({@code [positions, K]} from
+   * {@code offset}) into {@code [K, positions]}, read in storage order (a gradient map's reading is
+   * on every map's path).
+   */
+  private static float[] positionsFirst(float[] raw, int n, int rawPer, int offset, int positions, int channels) {
+    if (raw.length < (long) n * rawPer) {
+      throw new IllegalArgumentException("expected " + n + " x " + rawPer + " floats, got " + raw.length);
+    }
+    int per = positions * channels;
+    float[] out = new float[n * per];
+    for (int s = 0; s < n; s++) {
+      int in = s * rawPer + offset;
+      int o = s * per;
+      for (int p = 0; p < positions; p++) {
+        for (int k = 0; k < channels; k++) {
+          out[o + k * positions + p] = raw[in++];
+        }
+      }
+    }
+    return out;
   }
 }

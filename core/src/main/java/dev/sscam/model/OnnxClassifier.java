@@ -493,8 +493,9 @@ public final class OnnxClassifier implements AutoCloseable {
       OrtSession forward = createSession(GraphSurgery.addOutputs(file.proto(), outs));
       outs.add(outputName);
       HeadGradientSession session;
-      try (OrtSession.SessionOptions o = sessionOptions()) {
-        session = new HeadGradientSession(ENV, graph, o);
+      try {
+        session = HeadGradientSession.pruning(ENV, graph,
+            HeadForward.extract(file.proto(), layer.tensor(), outputName), this::sessionOptions);
       } catch (RuntimeException e) {
         try {
           forward.close();

@@ -65,6 +65,10 @@ final class BroadcastArithmeticVjp implements VjpRule {
 
   private static void give(VjpContext ctx, int i, String grad) {
     if (ctx.needsGradient(i)) {
+      // every term is dy times something that broadcasts to the output: it has the output's shape
+      if (ctx.emit().knownShape(grad) == null) {
+        ctx.emit().knowShape(grad, ctx.emit().knownShape(ctx.output(0)));
+      }
       ctx.addGradient(i, ctx.emit().reduceToShape(grad, ctx.emit().shapeOf(ctx.input(i))));
     }
   }

@@ -20,6 +20,10 @@ final class GraphEmitter {
   private final OnnxGraphBuilder builder;
   private final Map<String, String> constants = new HashMap<>();
   private final Map<String, String> shapes = new HashMap<>();
+  /** Shapes known when the graph is compiled for fixed input shapes (forward tensors, gradients). */
+  private final Map<String, long[]> known = new HashMap<>();
+  /** The values of the 1-D int64 constants made by {@link #int64s}. */
+  private final Map<String, long[]> int64Values = new HashMap<>();
 
   GraphEmitter(OnnxGraphBuilder builder) {
     this.builder = builder;
@@ -52,8 +56,26 @@ final class GraphEmitter {
 
   /** A 1-D int64 constant holding {@code values} (shared between uses). */
   String int64s(long... values) {
-    return constant("i64" + Arrays.toString(values), () ->
+    String name = constant("i64" + Arrays.toString(values), () ->
         OnnxGraphBuilder.int64Tensor("", values, values.length));
+    int64Values.putIfAbsent(name, values.clone());
+    return name;
+  }
+
+  /**
+   * Records that {@code tensor} has shape {@code dims} whatever the inputs (a graph compiled for
+   * fixed input shapes): {@link #shapeOf} is then a constant and {@link #reduceToShape} sums over
+   * axes chosen here, without the shape arithmetic a dynamic graph runs on every call.
+   */
+  void knowShape(String tensor, long[] dims) {
+    if (tensor != null && dims != null) {
+      known.put(tensor, dims.clone());
+    }
+  }
+
+  /** The shape recorded by {@link #knowShape}, or null. */
+  long[] knownShape(String tensor) {
+    return known.get(tensor);
   }
 
   /** A 0-D int64 constant. */
@@ -83,6 +105,10 @@ final class GraphEmitter {
 
   /** {@code Shape(t)}, emitted once per tensor. */
   String shapeOf(String tensor) {
+    long[] k = known.get(tensor);
+    if (k != null) {
+      return int64s(k);
+    }
     return shapes.computeIfAbsent(tensor, t -> op("Shape", t));
   }
 
@@ -110,6 +136,11 @@ final class GraphEmitter {
    * {@code NonZero((pad_left_with_ones(target) == 1) & (Shape(grad) != 1))}.
    */
   String reduceToShape(String grad, String targetShape) {
+    long[] g = known.get(grad);
+    long[] t = int64Values.get(targetShape);
+    if (g != null && t != null && g.length >= t.length) {
+      return reduceToKnownShape(grad, g, t, targetShape);
+    }
     String gradShape = shapeOf(grad);
     String missing = op("Sub", op("Size", gradShape), op("Size", targetShape));
     String ones = node("ConstantOfShape").in(op("Reshape", missing, int64s(1)))
@@ -121,6 +152,29 @@ final class GraphEmitter {
     String summed = node("ReduceSum").in(grad, axes).attr("keepdims", 1)
         .attr("noop_with_empty_axes", 1).out();
     return op("Reshape", summed, targetShape);
+  }
+
+  /** {@link #reduceToShape} with both shapes known: the broadcast axes are found here. */
+  private String reduceToKnownShape(String grad, long[] g, long[] t, String targetShape) {
+    int missing = g.length - t.length;
+    java.util.List<Long> axes = new java.util.ArrayList<>();
+    for (int i = 0; i < g.length; i++) {
+      long td = i < missing ? 1 : t[i - missing];
+      if (i < missing || (td == 1 && g[i] != 1)) {
+        axes.add((long) i);
+      }
+    }
+    if (axes.isEmpty() && missing == 0) {
+      return grad;
+    }
+    String out = grad;
+    if (!axes.isEmpty()) {
+      out = node("ReduceSum").in(grad, int64s(axes.stream().mapToLong(Long::longValue).toArray()))
+          .attr("keepdims", 1).out();
+    }
+    out = op("Reshape", out, targetShape);
+    knowShape(out, t);
+    return out;
   }
 
   /**

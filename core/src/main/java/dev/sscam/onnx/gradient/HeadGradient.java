@@ -33,13 +33,32 @@ public final class HeadGradient {
    *     a node on the gradient path has no VJP rule (message names op type and node)
    */
   public static GradientGraph compile(ModelProto model, String targetTensor, String outputTensor) {
+    return compile(model, targetTensor, outputTensor, false);
+  }
+
+  /**
+   * As {@link #compile(ModelProto, String, String)}; with {@code inputsFed}, {@code model} is a head
+   * already cut out whose other graph inputs are fed, and nodes that compute from them alone (a
+   * slice of a skip connection in a {@link RegionPruning pruned} head) are part of the graph.
+   */
+  static GradientGraph compile(ModelProto model, String targetTensor, String outputTensor, boolean inputsFed) {
+    return compile(model, targetTensor, outputTensor, inputsFed, Map.of());
+  }
+
+  /**
+   * As {@link #compile(ModelProto, String, String, boolean)} for fixed input shapes: {@code shapes}
+   * gives the shape of every tensor of the forward graph, so that the backward reads shapes as
+   * constants instead of computing them.
+   */
+  static GradientGraph compile(ModelProto model, String targetTensor, String outputTensor, boolean inputsFed,
+      Map<String, long[]> shapes) {
     int opset = defaultOpset(model);
     if (opset < 9) {
       throw new SscamException("model opset " + opset + " is too old (need 9 or newer)");
     }
     int target = Math.max(opset, OpsetUpgrade.MIN_TARGET);
     GraphProto graph = model.getGraph();
-    HeadSubgraph head = HeadSubgraph.find(graph, targetTensor, outputTensor);
+    HeadSubgraph head = HeadSubgraph.find(graph, targetTensor, outputTensor, inputsFed);
     TensorTypes declared = TensorTypes.infer(graph, graph.getNodeList());
     int aType = declared.elemType(targetTensor);
     if (aType != 0 && aType != TensorProto.DataType.FLOAT_VALUE) {
@@ -49,6 +68,7 @@ public final class HeadGradient {
     OnnxGraphBuilder builder = new OnnxGraphBuilder(graph.getName() + "_head_gradient").opset(target);
     builder.reserveNames(allNames(graph));
     GraphEmitter emitter = new GraphEmitter(builder);
+    shapes.forEach(emitter::knowShape);
 
     builder.inputOfUnknownShape(targetTensor, TensorProto.DataType.FLOAT);
     for (String side : head.sideInputs()) {
@@ -93,6 +113,7 @@ public final class HeadGradient {
     // backward
     Map<String, List<String>> contributions = new HashMap<>();
     contributions.computeIfAbsent(outputTensor, k -> new ArrayList<>()).add(seed);
+    emitter.knowShape(seed, emitter.knownShape(outputTensor));
     for (int i = forward.size() - 1; i >= 0; i--) {
       NodeProto n = forward.get(i);
       String[] outGrads = new String[n.getOutputCount()];
@@ -100,6 +121,7 @@ public final class HeadGradient {
       for (int o = 0; o < outGrads.length; o++) {
         outGrads[o] = summed(contributions.remove(n.getOutput(o)), emitter);
         any |= outGrads[o] != null;
+        emitter.knowShape(outGrads[o], emitter.knownShape(n.getOutput(o)));
       }
       if (!any) {
         continue;

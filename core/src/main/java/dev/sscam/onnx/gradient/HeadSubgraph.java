@@ -25,6 +25,16 @@ record HeadSubgraph(List<NodeProto> nodes, List<TensorProto> initializers, List<
 
   /** Finds the head of {@code graph} from {@code target} to {@code output}. */
   static HeadSubgraph find(GraphProto graph, String target, String output) {
+    return find(graph, target, output, false);
+  }
+
+  /**
+   * As {@link #find(GraphProto, String, String)}; with {@code inputsFed}, {@code graph} is a head
+   * already cut out (its other graph inputs are fed), so nodes computing from those inputs and
+   * constants alone (a slice of a skip connection) are copied like constant nodes, and the graph
+   * inputs they read become the side inputs.
+   */
+  static HeadSubgraph find(GraphProto graph, String target, String output, boolean inputsFed) {
     Map<String, Integer> producer = new HashMap<>();
     List<NodeProto> all = graph.getNodeList();
     for (int i = 0; i < all.size(); i++) {
@@ -103,7 +113,12 @@ record HeadSubgraph(List<NodeProto> nodes, List<TensorProto> initializers, List<
         headOutputs.addAll(n.getOutputList());
       }
     }
-    ConstantClosure constants = new ConstantClosure(all, producer, inits, graphInputs);
+    Set<String> fed = new HashSet<>();
+    if (inputsFed) {
+      fed.addAll(graphInputs);
+      fed.remove(target);
+    }
+    ConstantClosure constants = new ConstantClosure(all, producer, inits, graphInputs, fed);
     Set<String> usedInits = new LinkedHashSet<>();
     Set<String> sides = new LinkedHashSet<>();
     for (int i : new ArrayList<>(chosen)) {
@@ -114,7 +129,7 @@ record HeadSubgraph(List<NodeProto> nodes, List<TensorProto> initializers, List<
         if (inits.containsKey(in)) {
           usedInits.add(in);
         } else if (constants.isConstant(in)) {
-          constants.collect(in, chosen, usedInits);
+          constants.collect(in, chosen, usedInits, sides);
         } else {
           sides.add(in);
         }
@@ -153,18 +168,20 @@ record HeadSubgraph(List<NodeProto> nodes, List<TensorProto> initializers, List<
     private final Map<String, Integer> producer;
     private final Map<String, TensorProto> inits;
     private final Set<String> graphInputs;
+    private final Set<String> fed;
     private final Map<String, Boolean> memo = new HashMap<>();
 
     ConstantClosure(List<NodeProto> all, Map<String, Integer> producer, Map<String, TensorProto> inits,
-        Set<String> graphInputs) {
+        Set<String> graphInputs, Set<String> fed) {
       this.all = all;
       this.producer = producer;
       this.inits = inits;
       this.graphInputs = graphInputs;
+      this.fed = fed;
     }
 
     boolean isConstant(String t) {
-      if (t.isEmpty() || inits.containsKey(t)) {
+      if (t.isEmpty() || inits.containsKey(t) || fed.contains(t)) {
         return true;
       }
       Boolean known = memo.get(t);
@@ -188,7 +205,7 @@ record HeadSubgraph(List<NodeProto> nodes, List<TensorProto> initializers, List<
       return result;
     }
 
-    void collect(String t, Set<Integer> nodes, Set<String> usedInits) {
+    void collect(String t, Set<Integer> nodes, Set<String> usedInits, Set<String> sides) {
       if (t.isEmpty()) {
         return;
       }
@@ -196,10 +213,14 @@ record HeadSubgraph(List<NodeProto> nodes, List<TensorProto> initializers, List<
         usedInits.add(t);
         return;
       }
+      if (fed.contains(t)) {
+        sides.add(t);
+        return;
+      }
       int p = producer.get(t);
       if (nodes.add(p)) {
         for (String in : all.get(p).getInputList()) {
-          collect(in, nodes, usedInits);
+          collect(in, nodes, usedInits, sides);
         }
       }
     }

@@ -55,14 +55,39 @@ final class MatMulVjp implements VjpRule {
     int rb2 = Math.max(rb, 2);
     if (ctx.needsGradient(0)) {
       String full = e.op("MatMul", dy, swapLastTwo(e, b2, rb2));
+      e.knowShape(full, product(e.knownShape(dy), e.knownShape(b2), true));
       String da = e.reduceToShape(full, e.shapeOf(a2));
       ctx.addGradient(0, ra == 1 ? e.op("Reshape", da, e.shapeOf(a)) : da);
     }
     if (ctx.needsGradient(1)) {
       String full = e.op("MatMul", swapLastTwo(e, a2, ra2), dy);
+      e.knowShape(full, product(e.knownShape(a2), e.knownShape(dy), false));
       String db = e.reduceToShape(full, e.shapeOf(b2));
       ctx.addGradient(1, rb == 1 ? e.op("Reshape", db, e.shapeOf(b)) : db);
     }
+  }
+
+  /**
+   * The shape of {@code dy · swap(b)} ({@code leftIsDy}) or {@code swap(a) · dy}, from known shapes
+   * of rank 2 or more (batch axes broadcast), or null.
+   */
+  static long[] product(long[] x, long[] y, boolean leftIsDy) {
+    if (x == null || y == null || x.length < 2 || y.length < 2) {
+      return null;
+    }
+    int rank = Math.max(x.length, y.length);
+    long[] out = new long[rank];
+    for (int i = 0; i < rank - 2; i++) {
+      int ix = i - (rank - x.length);
+      int iy = i - (rank - y.length);
+      long dx = ix >= 0 ? x[ix] : 1;
+      long dyd = iy >= 0 ? y[iy] : 1;
+      out[i] = dx == 1 ? dyd : dx;
+    }
+    // dy·swap(b): rows of dy, rows of b; swap(a)·dy: columns of a, columns of dy
+    out[rank - 2] = leftIsDy ? x[x.length - 2] : x[x.length - 1];
+    out[rank - 1] = leftIsDy ? y[y.length - 2] : y[y.length - 1];
+    return out;
   }
 
   private static String swapLastTwo(GraphEmitter e, String t, int rank) {

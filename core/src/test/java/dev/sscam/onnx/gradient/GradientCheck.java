@@ -95,6 +95,43 @@ final class GradientCheck {
     }
   }
 
+  /** A check of a pruned head: the comparison, and how many input shapes got a pruned graph. */
+  record PrunedResult(Result result, int prunedShapes) {}
+
+  /**
+   * As {@link #check}, with the gradient from {@link HeadGradientSession#pruning}: the head cut
+   * from {@code model}, pruned to what its output reads for these input shapes and compiled. The
+   * finite differences are still those of the original model.
+   */
+  static PrunedResult checkPruned(ModelProto model, String target, Tensor a, Map<String, Tensor> sides,
+      String output, double h, long seedValue) throws OrtException {
+    GradientGraph g = HeadGradient.compile(model, target, output);
+    HeadForward head = HeadForward.extract(model, target, output);
+    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+        OrtSession forward = ENV.createSession(model.toByteArray(), opts);
+        HeadGradientSession session = HeadGradientSession.pruning(ENV, g, head, OrtSession.SessionOptions::new)) {
+      long[] zShape = forwardShape(forward, target, a, sides, output);
+      int n = (int) zShape[0];
+      int numClasses = count(zShape) / n;
+      float[] seed = gaussian(n * numClasses, 1.0, seedValue);
+      Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+      float[] analytic;
+      try {
+        feeds.put(target, a.create());
+        for (var e : sides.entrySet()) {
+          feeds.put(e.getKey(), e.getValue().create());
+        }
+        analytic = session.gradient(feeds, seed, n, numClasses);
+      } finally {
+        for (OnnxTensor t : feeds.values()) {
+          t.close();
+        }
+      }
+      double[] fd = centralDifferences(forward, target, a, sides, output, seed, h);
+      return new PrunedResult(compare(analytic, fd, numClasses), session.prunedShapes());
+    }
+  }
+
   /** Compares a gradient with finite differences. */
   static Result compare(float[] analytic, double[] fd, int numClasses) {
     if (analytic.length != fd.length) {
