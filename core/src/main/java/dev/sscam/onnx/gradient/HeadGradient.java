@@ -142,8 +142,29 @@ public final class HeadGradient {
     builder.node("Identity").inputs(gradA).outputs(gradientOutput).add();
     builder.output(gradientOutput);
     builder.output(outputTensor);
-    ModelProto compiled = builder.build();
+    ModelProto compiled = withoutUnusedInitializers(builder.build());
     return new GradientGraph(compiled, targetTensor, head.sideInputs(), seed, gradientOutput, outputTensor);
+  }
+
+  /**
+   * The model without initializers that no node reads (constants a rule made and then did not use),
+   * which ONNX Runtime would otherwise warn about on every session.
+   */
+  static ModelProto withoutUnusedInitializers(ModelProto model) {
+    Set<String> read = new HashSet<>();
+    for (NodeProto n : model.getGraph().getNodeList()) {
+      read.addAll(n.getInputList());
+    }
+    for (ValueInfoProto o : model.getGraph().getOutputList()) {
+      read.add(o.getName());
+    }
+    GraphProto.Builder g = model.getGraph().toBuilder().clearInitializer();
+    for (TensorProto t : model.getGraph().getInitializerList()) {
+      if (read.contains(t.getName())) {
+        g.addInitializer(t);
+      }
+    }
+    return model.toBuilder().setGraph(g).build();
   }
 
   /** The default-domain opset the model imports. */

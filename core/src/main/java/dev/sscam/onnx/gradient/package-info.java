@@ -36,6 +36,16 @@
  * paddings (AveragePool and ConvTranspose {@code auto_pad=SAME_*}, ConvTranspose
  * {@code output_shape}) are refused.
  *
+ * <h2>Pruned heads</h2>
+ * A head that reads part of a tensor (a vision transformer's class token) would be differentiated
+ * for every token. {@link dev.sscam.onnx.gradient.HeadGradientSession#pruning} also compiles, once
+ * per set of input shapes, the head cut to what its output reads: {@code HeadShapes} runs the head
+ * once to learn every tensor's shape and fold its shape arithmetic, {@code RegionPruning} maps the
+ * read region of each tensor back from the logits and slices each node's inputs to it, and the
+ * compiled graph reads its shapes as constants ({@code GraphEmitter#knowShape}: a Slice or Gather
+ * of one index then differentiates as a Pad). The gradient is that of the whole head; where nothing
+ * can be cut (a pooled CNN head) or the cut cannot be compiled, the shape-agnostic graph runs.
+ *
  * <h2>Failure</h2>
  * An op on the gradient path without a rule, a non-standard domain, control flow, or an input
  * combination a rule does not cover throws {@link dev.sscam.SscamException} naming the op type and
