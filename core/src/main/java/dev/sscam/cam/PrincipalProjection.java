@@ -94,27 +94,46 @@ public final class PrincipalProjection {
 
   /** {@code XᵀX} (columns) or {@code XXᵀ} (rows). */
   private static double[][] gram(double[][] x, boolean columns) {
-    int rows = x.length;
-    int cols = x[0].length;
-    int n = columns ? cols : rows;
+    double[][] rows = columns ? transposed(x) : x;
+    int n = rows.length;
     double[][] g = new double[n][n];
     for (int i = 0; i < n; i++) {
       for (int j = i; j < n; j++) {
-        double s = 0;
-        if (columns) {
-          for (int r = 0; r < rows; r++) {
-            s += x[r][i] * x[r][j];
-          }
-        } else {
-          for (int c = 0; c < cols; c++) {
-            s += x[i][c] * x[j][c];
-          }
-        }
+        double s = dot(rows[i], rows[j]);
         g[i][j] = s;
         g[j][i] = s;
       }
     }
     return g;
+  }
+
+  private static double[][] transposed(double[][] x) {
+    double[][] t = new double[x[0].length][x.length];
+    for (int r = 0; r < x.length; r++) {
+      for (int c = 0; c < x[r].length; c++) {
+        t[c][r] = x[r][c];
+      }
+    }
+    return t;
+  }
+
+  /** Σ a_i b_i over contiguous rows, in four running sums (one chain of additions is latency-bound). */
+  private static double dot(double[] a, double[] b) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < a.length; i += 4) {
+      s0 += a[i] * b[i];
+      s1 += a[i + 1] * b[i + 1];
+      s2 += a[i + 2] * b[i + 2];
+      s3 += a[i + 3] * b[i + 3];
+    }
+    for (; i < a.length; i++) {
+      s0 += a[i] * b[i];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   /** The unit eigenvector of the largest eigenvalue of a symmetric matrix (any sign). */
