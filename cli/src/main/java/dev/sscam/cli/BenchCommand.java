@@ -48,8 +48,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-b", "--batch-size"}, description = "Batch size (default: the fastest of 1, 8, 16, 32 for plain passes).")
   Integer batchSize;
 
-  @Option(names = "--repeat", defaultValue = "2", description = "Maps per method; the fastest counts (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--repeat", defaultValue = "2",
+      description = "Maps per method at least; the fastest counts. A quick method repeats until its maps have taken a second (at most 50 maps), so that a 10 ms map is not timed once (default: ${DEFAULT-VALUE}).")
   int repeat;
+
+  /** Wall time a quick method's maps run for at least, and the most maps that takes. */
+  static final double MIN_SECONDS = 1.0;
+  static final int MAX_QUICK_MAPS = 50;
 
   @Option(names = "--memory-maps", defaultValue = "20",
       description = "Score-CAM maps run back to back to check resident memory stays flat (default: ${DEFAULT-VALUE}; 0 skips).")
@@ -74,25 +79,29 @@ final class BenchCommand implements Callable<Integer> {
       m.logits(new float[batch * m.imageSize()], batch);
       out.printf("model %s, layer %s, batch %d, N=%d, %s%n", modelPath.getFileName(), layer != null && layer.contains(",") ? layer : m.layer(layer).name(), batch, samples,
           java.time.LocalDate.now());
-      out.printf("%-18s %8s %10s %10s %7s %10s%n", "method", "passes", "map s", "plain s", "ratio", "RSS MB");
-      out.println("(passes: forward passes the map spent; plain s: the same number of plain passes, best of those timed)");
+      out.printf("%-22s %8s %5s %10s %10s %7s %10s%n", "method", "passes", "maps", "map s", "plain s", "ratio", "RSS MB");
+      out.println("(passes: forward passes a map spent; maps: how many were timed, the fastest counts; plain s: the same number of plain passes, best of those timed)");
       for (CamMethod method : Methods.parse(methods)) {
         double best = Double.MAX_VALUE;
         double plain = Double.MAX_VALUE;
         long passes = 0;
         // Plain passes are timed right before and after each map, on copies of the same image, so
         // that both sides of the ratio see the same machine state.
-        for (int r = 0; r < Math.max(1, repeat); r++) {
+        double spent = 0;
+        int maps = 0;
+        for (int r = 0; r < Math.max(1, repeat) || (spent < MIN_SECONDS && r < MAX_QUICK_MAPS); r++) {
+          maps++;
           long t0 = System.nanoTime();
           SaliencyMap s = explainer.explain(x, method, options);
           double map = (System.nanoTime() - t0) / 1e9;
+          spent += map;
           passes = s.provenance().forwardPasses();
           double before = r == 0 ? plainPasses(m, x, (int) passes) : plain;
           double after = plainPasses(m, x, (int) passes);
           best = Math.min(best, map);
           plain = Math.min(plain, Math.min(before, after));
         }
-        out.printf("%-18s %8d %10.3f %10.3f %7.3f %10.1f%n", method.id(), passes, best, plain, best / plain, rssMb());
+        out.printf("%-22s %8d %5d %10.3f %10.3f %7.3f %10.1f%n", method.id(), passes, maps, best, plain, best / plain, rssMb());
         out.flush();
       }
       passCosts(m, x, layer, out);
