@@ -33,6 +33,8 @@ public final class HeadGradientSession implements AutoCloseable {
   /** Per input shapes: the pruned graph and its session, or {@link #GENERAL}. */
   private final Map<String, Pruned> pruned = new HashMap<>();
   private static final Pruned GENERAL = new Pruned(null, null);
+  /** The most input shapes that get a pruned graph; the others run the general one. */
+  static final int MAX_PRUNED_SHAPES = 8;
 
   private record Pruned(GradientGraph graph, OrtSession session) {}
 
@@ -83,7 +85,15 @@ public final class HeadGradientSession implements AutoCloseable {
       key.append(java.util.Arrays.toString(feeds.get(side).getInfo().getShape()));
     }
     synchronized (this) {
-      return pruned.computeIfAbsent(key.toString(), k -> compilePruned(feeds));
+      Pruned known = pruned.get(key.toString());
+      if (known != null) {
+        return known;
+      }
+      // Each pruned session holds its own copy of the head's weights: a few batch sizes are worth it
+      // (one image, the batch, the last partial batch), an unbounded number is not.
+      Pruned made = prunedShapes() < MAX_PRUNED_SHAPES ? compilePruned(feeds) : GENERAL;
+      pruned.put(key.toString(), made);
+      return made;
     }
   }
 

@@ -79,6 +79,38 @@ class RegionPruningTest {
     assertThat(r.result().relativeError()).isLessThan(1e-3);
   }
 
+  /** Each batch size gets its own pruned graph, up to a bound; beyond it the general graph runs, giving the same gradient. */
+  @Test
+  void prunedGraphsAreKeptForAFewBatchSizesAndTheOthersRunTheGeneralGraph() throws Exception {
+    ModelProto m = new TokenHeadGradientTest.Head(17).build();
+    GradientGraph whole = HeadGradient.compile(m, "tokens", "logits");
+    HeadForward head = HeadForward.extract(m, "tokens", "logits");
+    int sizes = HeadGradientSession.MAX_PRUNED_SHAPES + 2;
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        HeadGradientSession general = new HeadGradientSession(GradientCheck.ENV, whole, o);
+        HeadGradientSession pruning = HeadGradientSession.pruning(GradientCheck.ENV, whole, head,
+            OrtSession.SessionOptions::new)) {
+      for (int n = 1; n <= sizes; n++) {
+        long[] shape = {n, TokenHeadGradientTest.TOKENS, TokenHeadGradientTest.WIDTH};
+        Tensor tokens = new Tensor(GradientCheck.gaussian(GradientCheck.count(shape), 1.0, n), shape);
+        float[] seed = GradientCheck.gaussian(n * TokenHeadGradientTest.CLASSES, 1.0, 100 + n);
+        try (OnnxTensor t = tokens.create()) {
+          float[] expected = general.gradient(Map.of("tokens", t), seed, n, TokenHeadGradientTest.CLASSES);
+          float[] actual = pruning.gradient(Map.of("tokens", t), seed, n, TokenHeadGradientTest.CLASSES);
+          double scale = 0;
+          for (float v : expected) {
+            scale = Math.max(scale, Math.abs(v));
+          }
+          for (int i = 0; i < expected.length; i++) {
+            assertThat((double) Math.abs(actual[i] - expected[i])).as("batch %d, element %d", n, i)
+                .isLessThanOrEqualTo(1e-5 * scale);
+          }
+        }
+      }
+      assertThat(pruning.prunedShapes()).isEqualTo(HeadGradientSession.MAX_PRUNED_SHAPES);
+    }
+  }
+
   /**
    * A Reshape whose read region is not whole rows of any input axis ([N, 6] → [N, 2, 3], column 1 of
    * the last axis) is computed whole; the element-wise op after it is still cut, and the gradient
