@@ -11,11 +11,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import java.nio.ByteBuffer;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
+import com.google.protobuf.ByteString;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -80,53 +76,28 @@ record HeadShapes(Map<String, long[]> shapes, Map<String, TensorProto> staticVal
     return new HeadShapes(shapes, values);
   }
 
-  /** A tensor's value as an initializer, or null for a type this does not read. */
+  /**
+   * A tensor's value as an initializer, or null for a type this does not read. ONNX Runtime hands
+   * out any tensor's bytes in little-endian order, which is ONNX's {@code raw_data} layout (a bool
+   * is one byte in both).
+   */
   private static TensorProto proto(String name, OnnxTensor t) {
     TensorInfo info = t.getInfo();
-    TensorProto.Builder b = TensorProto.newBuilder().setName(name);
+    int type = switch (info.type) {
+      case FLOAT -> TensorProto.DataType.FLOAT_VALUE;
+      case DOUBLE -> TensorProto.DataType.DOUBLE_VALUE;
+      case INT64 -> TensorProto.DataType.INT64_VALUE;
+      case INT32 -> TensorProto.DataType.INT32_VALUE;
+      case BOOL -> TensorProto.DataType.BOOL_VALUE;
+      default -> -1;
+    };
+    if (type < 0) {
+      return null;
+    }
+    TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(type);
     for (long d : info.getShape()) {
       b.addDims(d);
     }
-    switch (info.type) {
-      case FLOAT -> {
-        FloatBuffer f = t.getFloatBuffer();
-        b.setDataType(TensorProto.DataType.FLOAT_VALUE);
-        while (f.hasRemaining()) {
-          b.addFloatData(f.get());
-        }
-      }
-      case DOUBLE -> {
-        DoubleBuffer f = t.getDoubleBuffer();
-        b.setDataType(TensorProto.DataType.DOUBLE_VALUE);
-        while (f.hasRemaining()) {
-          b.addDoubleData(f.get());
-        }
-      }
-      case INT64 -> {
-        LongBuffer f = t.getLongBuffer();
-        b.setDataType(TensorProto.DataType.INT64_VALUE);
-        while (f.hasRemaining()) {
-          b.addInt64Data(f.get());
-        }
-      }
-      case INT32 -> {
-        IntBuffer f = t.getIntBuffer();
-        b.setDataType(TensorProto.DataType.INT32_VALUE);
-        while (f.hasRemaining()) {
-          b.addInt32Data(f.get());
-        }
-      }
-      case BOOL -> {
-        ByteBuffer f = t.getByteBuffer();
-        b.setDataType(TensorProto.DataType.BOOL_VALUE);
-        while (f.hasRemaining()) {
-          b.addInt32Data(f.get() != 0 ? 1 : 0);
-        }
-      }
-      default -> {
-        return null;
-      }
-    }
-    return b.build();
+    return b.setRawData(ByteString.copyFrom(t.getByteBuffer())).build();
   }
 }
