@@ -78,8 +78,8 @@ final class ElementSelectionVjp implements VjpRule {
             return null;
           }
           long d = xs[axis];
-          long s = Math.max(0, Math.min(starts[k] < 0 ? starts[k] + d : starts[k], d));
-          long t = Math.max(0, Math.min(ends[k] < 0 ? ends[k] + d : ends[k], d));
+          long s = TensorValues.sliceBound(starts[k], d);
+          long t = TensorValues.sliceBound(ends[k], d);
           begin[axis] = s;
           end[axis] = d - Math.max(s, t);
         }

@@ -198,8 +198,7 @@ final class RegionPruning {
       if (liveOutputs == 0) {
         continue;
       }
-      long nonEmptyOutputs = n.getOutputList().stream().filter(o -> !o.isEmpty()).count();
-      Plan plan = nonEmptyOutputs == 1 ? ctx.plan(n, wanted) : null;
+      Plan plan = outputs(n).size() == 1 ? ctx.plan(n, wanted) : null;
       if (plan == null) {
         plan = ctx.whole(n);
       }
@@ -213,16 +212,9 @@ final class RegionPruning {
         demand.merge(in, r, Region::union);
       }
     }
-    boolean pruned = false;
-    for (Map.Entry<NodeProto, Plan> e : plans.entrySet()) {
-      NodeProto n = e.getKey();
-      for (int o = 0; o < n.getOutputCount(); o++) {
-        String out = n.getOutput(o);
-        if (!out.isEmpty() && !e.getValue().output.isFull(shapeOf.get(out))) {
-          pruned = true;
-        }
-      }
-    }
+    // a plan's region is that of the node's first output; a node of several outputs is computed whole
+    boolean pruned = plans.entrySet().stream()
+        .anyMatch(e -> !e.getValue().output.isFull(shapeOf.get(outputs(e.getKey()).get(0))));
     if (!pruned) {
       return Optional.empty();
     }
@@ -266,14 +258,11 @@ final class RegionPruning {
       }
       plan.rewrite.accept(b, out);
       out.nodes.add(b.build());
-      boolean single = n.getOutputList().stream().filter(o -> !o.isEmpty()).count() == 1;
-      for (String o : n.getOutputList()) {
-        if (!o.isEmpty()) {
-          // a node of several outputs is computed whole (its plan's region is that of its first output)
-          Region r = single ? plan.output : Region.full(shapeOf.get(o));
-          computed.put(o, r);
-          prunedShapes.put(o, r.dims());
-        }
+      List<String> outputs = outputs(n);
+      for (String o : outputs) {
+        Region r = outputs.size() == 1 ? plan.output : Region.full(shapeOf.get(o));
+        computed.put(o, r);
+        prunedShapes.put(o, r.dims());
       }
     }
     GraphProto.Builder pg = GraphProto.newBuilder().setName(g.getName() + "_regions");
@@ -287,6 +276,11 @@ final class RegionPruning {
       }
     }
     return Optional.of(new Pruned(head.toBuilder().clearGraph().setGraph(pg).build(), prunedShapes));
+  }
+
+  /** The node's outputs that are not omitted (""). */
+  private static List<String> outputs(NodeProto n) {
+    return n.getOutputList().stream().filter(o -> !o.isEmpty()).toList();
   }
 
   /** A pruned head and the shape of every tensor in it (for {@link HeadGradient}'s constant shapes). */
@@ -374,14 +368,13 @@ final class RegionPruning {
         String in = n.getInput(k);
         ins[k] = in.isEmpty() ? null : Region.full(shape(in));
       }
-      String out = n.getOutputList().stream().filter(o -> !o.isEmpty()).findFirst().orElseThrow();
-      return new Plan(Region.full(shape(out)), ins, Rewrite.NONE);
+      return new Plan(Region.full(shape(outputs(n).get(0))), ins, Rewrite.NONE);
     }
 
     /** The plan for computing region {@code r} of the node's only output, or null when unknown. */
     Plan plan(NodeProto n, Region r) {
       String op = n.getOpType();
-      long[] outShape = shape(n.getOutputList().stream().filter(o -> !o.isEmpty()).findFirst().orElseThrow());
+      long[] outShape = shape(outputs(n).get(0));
       if (ELEMENTWISE.contains(op)) {
         return broadcast(n, r, outShape);
       }
@@ -444,9 +437,6 @@ final class RegionPruning {
       int end = allFrom ? outShape.length : a + 1;
       for (int i = a; i < end; i++) {
         w = w.withFull(i, outShape[i]);
-      }
-      if (n.getOutputList().stream().filter(o -> !o.isEmpty()).count() != 1) {
-        return null;
       }
       return broadcast(n, w, outShape);
     }
@@ -607,7 +597,7 @@ final class RegionPruning {
         if (steps != null && steps[k] != 1) {
           return null;
         }
-        long st = clamp(starts[k], in[axis]);
+        long st = TensorValues.sliceBound(starts[k], in[axis]);
         input.start[axis] = st + r.start[axis];
         input.end[axis] = st + r.end[axis];
       }
@@ -622,13 +612,6 @@ final class RegionPruning {
         String x = b.getInput(0);
         b.clearInput().addInput(x).setOpType("Identity").clearAttribute();
       });
-    }
-
-    private static long clamp(long v, long dim) {
-      if (v < 0) {
-        v += dim;
-      }
-      return Math.max(0, Math.min(v, dim));
     }
 
     /** Gather of one constant index: the indexed axis is read at that index only. */

@@ -4,7 +4,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Reads the values of small constant tensors (shape vectors, axes) from their protobuf. */
+/** Reads the values of small constant tensors (shape vectors, axes, Slice bounds) from their protobuf. */
 public final class TensorValues {
   private TensorValues() {}
 
@@ -24,5 +24,13 @@ public final class TensorValues {
       return t.getInt32DataList().stream().mapToLong(Integer::longValue).toArray();
     }
     return t.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /**
+   * A step-1 Slice bound as ONNX reads it on an axis of size {@code dim}: a negative bound counts
+   * from the end, and the result is clamped to {@code [0, dim]}.
+   */
+  static long sliceBound(long bound, long dim) {
+    return Math.max(0, Math.min(bound < 0 ? bound + dim : bound, dim));
   }
 }
