@@ -33,22 +33,16 @@ public final class HeadGradient {
    *     a node on the gradient path has no VJP rule (message names op type and node)
    */
   public static GradientGraph compile(ModelProto model, String targetTensor, String outputTensor) {
-    return compile(model, targetTensor, outputTensor, false);
+    return compile(model, targetTensor, outputTensor, false, Map.of());
   }
 
   /**
-   * As {@link #compile(ModelProto, String, String)}; with {@code inputsFed}, {@code model} is a head
-   * already cut out whose other graph inputs are fed, and nodes that compute from them alone (a
-   * slice of a skip connection in a {@link RegionPruning pruned} head) are part of the graph.
-   */
-  static GradientGraph compile(ModelProto model, String targetTensor, String outputTensor, boolean inputsFed) {
-    return compile(model, targetTensor, outputTensor, inputsFed, Map.of());
-  }
-
-  /**
-   * As {@link #compile(ModelProto, String, String, boolean)} for fixed input shapes: {@code shapes}
-   * gives the shape of every tensor of the forward graph, so that the backward reads shapes as
-   * constants instead of computing them.
+   * As {@link #compile(ModelProto, String, String)}, for a {@link RegionPruning pruned} head.
+   *
+   * @param inputsFed {@code model} is a head already cut out whose other graph inputs are fed, and
+   *     nodes that compute from them alone (a slice of a skip connection) are part of the graph
+   * @param shapes the shape of every tensor of the forward graph for fixed input shapes (may be
+   *     empty), so that the backward reads shapes as constants instead of computing them
    */
   static GradientGraph compile(ModelProto model, String targetTensor, String outputTensor, boolean inputsFed,
       Map<String, long[]> shapes) {
