@@ -114,19 +114,9 @@ final class GradientCheck {
       int n = (int) zShape[0];
       int numClasses = count(zShape) / n;
       float[] seed = gaussian(n * numClasses, 1.0, seedValue);
-      Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
-      float[] analytic;
-      try {
-        feeds.put(target, a.create());
-        for (var e : sides.entrySet()) {
-          feeds.put(e.getKey(), e.getValue().create());
-        }
-        analytic = session.gradient(feeds, seed, n, numClasses);
-      } finally {
-        for (OnnxTensor t : feeds.values()) {
-          t.close();
-        }
-      }
+      Map<String, Tensor> inputs = new LinkedHashMap<>(sides);
+      inputs.put(target, a);
+      float[] analytic = gradient(session, inputs, seed, n, numClasses);
       double[] fd = centralDifferences(forward, target, a, sides, output, seed, h);
       return new PrunedResult(compare(analytic, fd, numClasses), session.prunedShapes());
     }
@@ -151,17 +141,27 @@ final class GradientCheck {
       int numClasses) throws OrtException {
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         HeadGradientSession session = new HeadGradientSession(ENV, g, opts)) {
-      Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
-      try {
-        feeds.put(g.activationInput(), a.create());
-        for (String side : g.sideInputs()) {
-          feeds.put(side, sides.get(side).create());
-        }
-        return session.gradient(feeds, seed, n, numClasses);
-      } finally {
-        for (OnnxTensor t : feeds.values()) {
-          t.close();
-        }
+      Map<String, Tensor> inputs = new LinkedHashMap<>();
+      inputs.put(g.activationInput(), a);
+      for (String side : g.sideInputs()) {
+        inputs.put(side, sides.get(side));
+      }
+      return gradient(session, inputs, seed, n, numClasses);
+    }
+  }
+
+  /** {@code session}'s gradient for {@code inputs} (A and side inputs by name), their tensors closed after. */
+  static float[] gradient(HeadGradientSession session, Map<String, Tensor> inputs, float[] seed, int n,
+      int numClasses) throws OrtException {
+    Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+    try {
+      for (var e : inputs.entrySet()) {
+        feeds.put(e.getKey(), e.getValue().create());
+      }
+      return session.gradient(feeds, seed, n, numClasses);
+    } finally {
+      for (OnnxTensor t : feeds.values()) {
+        t.close();
       }
     }
   }
