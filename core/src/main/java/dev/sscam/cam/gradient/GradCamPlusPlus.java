@@ -25,21 +25,28 @@ public final class GradCamPlusPlus implements CamMethod {
     float[] g = ctx.gradients().gradients();
     float[] a = ctx.activations();
     int size = ctx.featureSize();
-    int k = ctx.channels();
-    double[] g1 = new double[k * size];
-    double[] g2 = new double[k * size];
-    double[] g3 = new double[k * size];
-    double[] sumA = new double[k];
-    for (int c = 0; c < k; c++) {
+    float[] alpha = new float[ctx.channels()];
+    // One pass: g², g³ are formed per element (the same doubles of() reads from arrays), so a
+    // one-gradient map does not allocate three K×h×w arrays.
+    for (int c = 0; c < alpha.length; c++) {
+      double sumA = 0;
+      for (int p = c * size; p < (c + 1) * size; p++) {
+        sumA += a[p];
+      }
+      double w = 0;
       for (int p = c * size; p < (c + 1) * size; p++) {
         double v = g[p];
-        g1[p] = v;
-        g2[p] = v * v;
-        g3[p] = v * v * v;
-        sumA[c] += a[p];
+        if (v > 0) {
+          double v2 = v * v;
+          double denom = 2 * v2 + sumA * (v2 * v);
+          if (denom != 0) {
+            w += v2 / denom * v;
+          }
+        }
       }
+      alpha[c] = (float) w;
     }
-    return new ChannelWeights(of(g1, g2, g3, sumA, size), ctx.gradientPasses());
+    return new ChannelWeights(alpha, ctx.gradientPasses());
   }
 
   /**
