@@ -317,6 +317,9 @@ public final class OnnxClassifier implements AutoCloseable {
         for (String side : plan.graph.sideInputs()) {
           feeds.put(side, (OnnxTensor) r.get(side).orElseThrow());
         }
+        for (String value : plan.graph.forwardValues()) {
+          feeds.put(value, (OnnxTensor) r.get(value).orElseThrow());
+        }
         float[] g = plan.session.gradient(feeds, seed, feedCount, numClasses);
         // Activations and gradients are read alike: NHWC transposed, prefix tokens dropped.
         System.arraycopy(layer.reading().toChannelsFirst(g, count), 0, grads, start * per, count * per);
@@ -482,7 +485,7 @@ public final class OnnxClassifier implements AutoCloseable {
     if (plan == null) {
       GradientGraph graph;
       try {
-        graph = HeadGradient.compile(file.proto(), layer.tensor(), outputName);
+        graph = HeadGradient.compileReusingForward(file.proto(), layer.tensor(), outputName);
       } catch (SscamException e) {
         // No rule for an operator of the head: so for every image, not one bad item.
         throw new ModelUnsupportedException(e.getMessage(), e);
@@ -490,6 +493,7 @@ public final class OnnxClassifier implements AutoCloseable {
       List<String> outs = new ArrayList<>();
       outs.add(layer.tensor());
       outs.addAll(graph.sideInputs());
+      outs.addAll(graph.forwardValues());
       OrtSession forward = createSession(GraphSurgery.addOutputs(file.proto(), outs));
       outs.add(outputName);
       HeadGradientSession session;

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * A compiled head gradient: a standalone ONNX model that recomputes the head forward from the
- * target activations and the side inputs, then runs reverse mode to give
+ * target activations and the side inputs (or reads the costly part of it from the forward run), then runs reverse mode to give
  * {@code dL/dA = Σ_{n,c} seed[n,c] · ∂z[n,c]/∂A} per sample.
  *
  * @param model the ONNX model (run it with {@link HeadGradientSession})
@@ -14,6 +14,9 @@ import java.util.List;
  *     do not depend on A (skip connections, the image); feed their values from a forward run of
  *     the original model with those tensors added as outputs. Their element types are declared in
  *     {@code model.getGraph().getInputList()}
+ * @param forwardValues further graph inputs: tensors of the head itself whose values the forward
+ *     run has (see {@link HeadGradient#compileReusingForward}); feed them like the side inputs, from
+ *     the same forward run as A. Empty unless the head was compiled to reuse them
  * @param seedInput graph input receiving {@code dL/dz}, float [N, C] (e.g. one-hot of class c)
  * @param gradientOutput graph output {@code dL/dA}, float, same shape as A
  * @param outputRecomputed graph output holding the head's output z recomputed from the inputs
@@ -22,11 +25,13 @@ public record GradientGraph(
     ModelProto model,
     String activationInput,
     List<String> sideInputs,
+    List<String> forwardValues,
     String seedInput,
     String gradientOutput,
     String outputRecomputed) {
 
   public GradientGraph {
     sideInputs = List.copyOf(sideInputs);
+    forwardValues = List.copyOf(forwardValues);
   }
 }

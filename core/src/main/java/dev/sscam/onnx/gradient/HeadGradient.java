@@ -11,6 +11,7 @@ import dev.sscam.onnx.OnnxGraphBuilder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +34,30 @@ public final class HeadGradient {
    *     a node on the gradient path has no VJP rule (message names op type and node)
    */
   public static GradientGraph compile(ModelProto model, String targetTensor, String outputTensor) {
-    return compile(model, targetTensor, outputTensor, false, Map.of());
+    return compile(model, targetTensor, outputTensor, false, Map.of(), ForwardValues.NONE);
+  }
+
+  /**
+   * As {@link #compile(ModelProto, String, String)}, but the head does not recompute what the
+   * forward run already has: the outputs of its costly nodes ({@link #COSTLY}: MatMul, Gemm, Conv,
+   * ...) become graph inputs ({@link GradientGraph#forwardValues()}) fed from the same forward run
+   * as A. Their VJPs stay (∂/∂X of {@code Y = X·W} is {@code dY·Wᵀ}, which needs W, not Y), so the
+   * gradient is the same; a transformer block's QKV projection over every token is then computed
+   * once per map, not twice.
+   */
+  public static GradientGraph compileReusingForward(ModelProto model, String targetTensor, String outputTensor) {
+    return compile(model, targetTensor, outputTensor, false, Map.of(), (name, shape) -> true);
+  }
+
+  /** Ops whose outputs are fed from the forward run when the forward's values are reused. */
+  static final Set<String> COSTLY = Set.of("MatMul", "Gemm", "Conv", "ConvTranspose", "Einsum", "MatMulInteger");
+
+  /** Which head tensors the forward run can feed: by name, with their shape in the head (or null). */
+  @FunctionalInterface
+  interface ForwardValues {
+    ForwardValues NONE = (name, shape) -> false;
+
+    boolean available(String name, long[] shape);
   }
 
   /**
@@ -45,7 +69,7 @@ public final class HeadGradient {
    *     empty), so that the backward reads shapes as constants instead of computing them
    */
   static GradientGraph compile(ModelProto model, String targetTensor, String outputTensor, boolean inputsFed,
-      Map<String, long[]> shapes) {
+      Map<String, long[]> shapes, ForwardValues forwardValues) {
     int opset = defaultOpset(model);
     if (opset < 9) {
       throw new SscamException("model opset " + opset + " is too old (need 9 or newer)");
@@ -136,8 +160,61 @@ public final class HeadGradient {
     builder.node("Identity").inputs(gradA).outputs(gradientOutput).add();
     builder.output(gradientOutput);
     builder.output(outputTensor);
-    ModelProto compiled = withoutUnusedInitializers(builder.build());
-    return new GradientGraph(compiled, targetTensor, head.sideInputs(), seed, gradientOutput, outputTensor);
+    Set<String> fed = new LinkedHashSet<>();
+    for (NodeProto n : forward) {
+      if (COSTLY.contains(n.getOpType()) && n.getOutputCount() == 1 && !n.getOutput(0).equals(outputTensor)
+          && forwardValues.available(n.getOutput(0), shapes.get(n.getOutput(0)))) {
+        fed.add(n.getOutput(0));
+      }
+    }
+    ModelProto compiled = withoutUnusedInitializers(withoutDeadNodes(feeding(builder.build(), fed, declared)));
+    Set<String> inputs = new HashSet<>();
+    compiled.getGraph().getInputList().forEach(i -> inputs.add(i.getName()));
+    fed.retainAll(inputs);
+    return new GradientGraph(compiled, targetTensor, head.sideInputs(), List.copyOf(fed), seed, gradientOutput,
+        outputTensor);
+  }
+
+  /**
+   * The model with each tensor of {@code fed} made a graph input in place of the node computing it
+   * (the node's VJP, emitted already, reads only the upstream gradient and the node's inputs).
+   */
+  private static ModelProto feeding(ModelProto model, Set<String> fed, TensorTypes declared) {
+    if (fed.isEmpty()) {
+      return model;
+    }
+    GraphProto.Builder g = model.getGraph().toBuilder().clearNode();
+    for (NodeProto n : model.getGraph().getNodeList()) {
+      if (!(n.getOutputCount() == 1 && fed.contains(n.getOutput(0)))) {
+        g.addNode(n);
+      }
+    }
+    for (String name : fed) {
+      int type = declared.elemType(name);
+      g.addInput(OnnxGraphBuilder.valueInfo(name, type == 0 ? TensorProto.DataType.FLOAT_VALUE : type, null));
+    }
+    return model.toBuilder().setGraph(g).build();
+  }
+
+  /**
+   * The model without nodes whose outputs nothing reads (the part of the head's forward that only
+   * led to a tensor now fed), removed until none is left.
+   */
+  static ModelProto withoutDeadNodes(ModelProto model) {
+    List<NodeProto> nodes = new ArrayList<>(model.getGraph().getNodeList());
+    Set<String> outputs = new HashSet<>();
+    for (ValueInfoProto o : model.getGraph().getOutputList()) {
+      outputs.add(o.getName());
+    }
+    boolean removed = true;
+    while (removed) {
+      Set<String> read = new HashSet<>(outputs);
+      for (NodeProto n : nodes) {
+        read.addAll(n.getInputList());
+      }
+      removed = nodes.removeIf(n -> n.getOutputList().stream().noneMatch(read::contains));
+    }
+    return model.toBuilder().setGraph(model.getGraph().toBuilder().clearNode().addAllNode(nodes)).build();
   }
 
   /**

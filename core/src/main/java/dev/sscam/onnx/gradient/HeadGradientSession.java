@@ -104,8 +104,13 @@ public final class HeadGradientSession implements AutoCloseable {
       if (p.isEmpty()) {
         return GENERAL;
       }
+      // The general graph's forward values are fed: the pruned head reads those it keeps whole.
+      Map<String, long[]> fedShapes = new HashMap<>();
+      for (String name : graph.forwardValues()) {
+        fedShapes.put(name, feeds.get(name).getInfo().getShape());
+      }
       GradientGraph g = HeadGradient.compile(p.get().model(), head.activationInput(), head.output(), true,
-          p.get().shapes());
+          p.get().shapes(), (name, shape) -> shape != null && java.util.Arrays.equals(fedShapes.get(name), shape));
       return new Pruned(g, env.createSession(g.model().toByteArray(), o));
     } catch (OrtException | RuntimeException e) {
       // The general graph gives the same gradient; pruning is only a shortcut.
@@ -121,7 +126,7 @@ public final class HeadGradientSession implements AutoCloseable {
   /**
    * Runs forward and backward for a batch.
    *
-   * @param feeds A under {@link GradientGraph#activationInput()} and every side input; not closed
+   * @param feeds A under {@link GradientGraph#activationInput()}, every side input and forward value; not closed
    *     here (they belong to the caller)
    * @param seed {@code dL/dz} flattened row-major as [n, numClasses], e.g. one-hot rows
    * @return {@code dL/dA} flattened row-major, same shape as A
@@ -138,6 +143,11 @@ public final class HeadGradientSession implements AutoCloseable {
         throw new IllegalArgumentException("feeds lack the side input " + side);
       }
     }
+    for (String value : graph.forwardValues()) {
+      if (!feeds.containsKey(value)) {
+        throw new IllegalArgumentException("feeds lack the forward value " + value);
+      }
+    }
     Pruned p = prunedFor(feeds);
     GradientGraph g = p == GENERAL ? graph : p.graph();
     OrtSession s = p == GENERAL ? session : p.session();
@@ -147,6 +157,9 @@ public final class HeadGradientSession implements AutoCloseable {
       all.put(g.activationInput(), feeds.get(g.activationInput()));
       for (String side : g.sideInputs()) {
         all.put(side, feeds.get(side));
+      }
+      for (String value : g.forwardValues()) {
+        all.put(value, feeds.get(value));
       }
       all.put(g.seedInput(), seedTensor);
       try (OrtSession.Result result = s.run(all, Set.of(g.gradientOutput()))) {

@@ -46,6 +46,14 @@
  * of one index then differentiates as a Pad). The gradient is that of the whole head; where nothing
  * can be cut (a pooled CNN head) or the cut cannot be compiled, the shape-agnostic graph runs.
  *
+ * <h2>Reused forward values</h2>
+ * The forward run that gives A has already computed the head once. {@link
+ * dev.sscam.onnx.gradient.HeadGradient#compileReusingForward} feeds the outputs of the head's costly
+ * nodes (MatMul, Gemm, Conv...) from that run instead of recomputing them; their VJPs stay, since
+ * {@code ∂(X·W)/∂X} needs W and the upstream gradient, not the product. From a ViT's block 2 or a
+ * ResNet's layer3 this cut the gradient's extra cost by 13-30%; from the last block (where the
+ * pruned head recomputes one QKV projection) the saving is within timing noise.
+ *
  * <h2>Failure</h2>
  * An op on the gradient path without a rule, a non-standard domain, control flow, or an input
  * combination a rule does not cover throws {@link dev.sscam.SscamException} naming the op type and

@@ -136,7 +136,7 @@ final class GradientCheck {
     return new Result(analytic, fd, maxErr, maxFd, numClasses);
   }
 
-  /** Runs the compiled gradient through {@link HeadGradientSession}. */
+  /** Runs the compiled gradient through {@link HeadGradientSession} (side inputs and forward values from {@code sides}). */
   static float[] compiledGradient(GradientGraph g, Tensor a, Map<String, Tensor> sides, float[] seed, int n,
       int numClasses) throws OrtException {
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
@@ -145,6 +145,9 @@ final class GradientCheck {
       inputs.put(g.activationInput(), a);
       for (String side : g.sideInputs()) {
         inputs.put(side, sides.get(side));
+      }
+      for (String value : g.forwardValues()) {
+        inputs.put(value, sides.get(value));
       }
       return gradient(session, inputs, seed, n, numClasses);
     }

@@ -176,6 +176,11 @@ class RegionPruningTest {
     List<String> wanted = new ArrayList<>();
     wanted.add(head.activationInput());
     wanted.addAll(head.sideInputs());
+    return forward(model, wanted, n);
+  }
+
+  /** One run of the whole ViT on {@code n} random images (seeded): the {@code wanted} tensors. */
+  static Map<String, Tensor> forward(ModelProto model, List<String> wanted, int n) throws Exception {
     GraphProto.Builder g = model.getGraph().toBuilder();
     for (String w : wanted) {
       g.addOutput(ValueInfoProto.newBuilder().setName(w));

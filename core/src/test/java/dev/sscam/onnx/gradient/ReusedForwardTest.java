@@ -1,0 +1,94 @@
+package dev.sscam.onnx.gradient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnxruntime.OrtSession;
+import dev.sscam.onnx.gradient.GradientCheck.Tensor;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A head compiled to reuse the forward run ({@link HeadGradient#compileReusingForward}) reads its
+ * costly nodes' outputs instead of computing them, and its gradient is the gradient of the head
+ * compiled as written (itself checked against central differences in {@link RegionPruningTest} and
+ * the op tests): on the trained ViT, from the last block (the class-token head, pruned) and from
+ * block 2 (three whole blocks), for one image and a batch.
+ */
+class ReusedForwardTest {
+  static final String BLOCK_2 = "/encoder/layers/encoder_layer_2/ln_1/LayerNormalization_output_0";
+
+  @ParameterizedTest(name = "batch {0}")
+  @ValueSource(ints = {1, 2})
+  void fromBlock2TheGradientIsTheWholeHeadsWithoutItsMatMuls(int n) throws Exception {
+    ModelProto model = ModelProto.parseFrom(Files.readAllBytes(RegionPruningTest.VIT));
+    String output = model.getGraph().getOutput(0).getName();
+    GradientGraph written = HeadGradient.compile(model, BLOCK_2, output);
+    GradientGraph reusing = HeadGradient.compileReusingForward(model, BLOCK_2, output);
+    // Blocks 2-5: Q·Kᵀ and attention·V, the output projection (Gemm) and two MLP MatMuls each, the QKV
+    // projection, and the classifier's Gemm (whose output is the logits, so computed).
+    assertThat(reusing.forwardValues()).hasSize(4 * 6);
+    assertThat(reusing.sideInputs()).isEqualTo(written.sideInputs());
+    assertThat(count(reusing, "MatMul") + count(reusing, "Gemm"))
+        .as("only the backward's products are left")
+        .isLessThan(count(written, "MatMul") + count(written, "Gemm") - 20);
+
+    Map<String, Tensor> feeds = run(model, reusing, n);
+    float[] seed = GradientCheck.gaussian(n * 10, 1.0, 23);
+    float[] expected = GradientCheck.compiledGradient(written, feeds.get(BLOCK_2), feeds, seed, n, 10);
+    float[] actual = GradientCheck.compiledGradient(reusing, feeds.get(BLOCK_2), feeds, seed, n, 10);
+    assertClose(actual, expected);
+  }
+
+  @Test
+  void theClassTokenHeadPrunedReadsTheQkvProjectionOfEveryToken() throws Exception {
+    ModelProto model = ModelProto.parseFrom(Files.readAllBytes(RegionPruningTest.VIT));
+    String output = model.getGraph().getOutput(0).getName();
+    String layer = RegionPruningTest.VIT_LAYER;
+    GradientGraph written = HeadGradient.compile(model, layer, output);
+    GradientGraph reusing = HeadGradient.compileReusingForward(model, layer, output);
+    int n = 2;
+    Map<String, Tensor> feeds = run(model, reusing, n);
+    float[] seed = GradientCheck.gaussian(n * 10, 1.0, 29);
+    float[] expected = GradientCheck.compiledGradient(written, feeds.get(layer), feeds, seed, n, 10);
+    Map<String, Tensor> inputs = new java.util.LinkedHashMap<>(feeds);
+    float[] actual;
+    try (HeadGradientSession s = HeadGradientSession.pruning(GradientCheck.ENV, reusing,
+        HeadForward.extract(model, layer, output), OrtSession.SessionOptions::new)) {
+      actual = GradientCheck.gradient(s, inputs, seed, n, 10);
+      assertThat(s.prunedShapes()).isEqualTo(1);
+    }
+    assertClose(actual, expected);
+  }
+
+  /** The forward run's A, side inputs and forward values for {@code n} seeded random images. */
+  private static Map<String, Tensor> run(ModelProto model, GradientGraph g, int n) throws Exception {
+    List<String> wanted = new ArrayList<>();
+    wanted.add(g.activationInput());
+    wanted.addAll(g.sideInputs());
+    wanted.addAll(g.forwardValues());
+    return RegionPruningTest.forward(model, wanted, n);
+  }
+
+  private static long count(GradientGraph g, String op) {
+    return g.model().getGraph().getNodeList().stream().map(NodeProto::getOpType).filter(op::equals).count();
+  }
+
+  private static void assertClose(float[] actual, float[] expected) {
+    double maxAbs = 0;
+    double maxDiff = 0;
+    for (int i = 0; i < expected.length; i++) {
+      maxAbs = Math.max(maxAbs, Math.abs(expected[i]));
+      maxDiff = Math.max(maxDiff, Math.abs(expected[i] - actual[i]));
+    }
+    assertThat(actual).hasSameSizeAs(expected);
+    assertThat(maxAbs).isGreaterThan(1e-5);
+    assertThat(maxDiff / maxAbs).as("float rounding only").isLessThan(1e-4);
+  }
+}
