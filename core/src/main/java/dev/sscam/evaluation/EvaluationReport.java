@@ -4,6 +4,7 @@ import dev.sscam.SscamException;
 import dev.sscam.cam.Preset;
 import dev.sscam.cam.Reading;
 import dev.sscam.metrics.Bootstrap;
+import dev.sscam.metrics.MethodRanks;
 import dev.sscam.metrics.MetricSummary;
 import dev.sscam.metrics.PairedTest;
 import dev.sscam.metrics.WinRate;
@@ -33,7 +34,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * game (boxes and masks) and box share; the Win % matrix over the images every method finished;
  * the Wilcoxon signed-rank p-value of each method's drops against Score-CAM's on those images, and
  * each method's paired difference to Score-CAM on drop, deletion, insertion and box energy (mean,
- * bootstrap interval, Wilcoxon p); the
+ * bootstrap interval, Wilcoxon p); each method's rank among them on drop, increase, deletion,
+ * insertion and box energy with a bootstrap interval of the rank ({@link MethodRanks}); the
  * share of empty maps (E = 0 everywhere) and the seconds per image; and the mean deletion/insertion
  * curves. A table no method has a figure for (Table III on a plain image folder) is left out. Written as {@code report.md}, {@code report.csv} and a
  * self-contained {@code report.html}.
@@ -73,6 +75,8 @@ public final class EvaluationReport {
   private final Map<String, PairedTest.Result> wilcoxon = new LinkedHashMap<>();
   /** Metric key → method → its paired difference to Score-CAM on the complete images. */
   private final Map<String, Map<String, PairedDifference>> paired = new LinkedHashMap<>();
+  /** Metric key → method → its rank among the methods on the complete images. */
+  private final Map<String, Map<String, MethodRanks.Rank>> ranks = new LinkedHashMap<>();
   private final Map<String, double[]> meanDeletion = new LinkedHashMap<>();
   private final Map<String, double[]> meanInsertion = new LinkedHashMap<>();
   private final EvaluationConfig config;
@@ -133,6 +137,20 @@ public final class EvaluationReport {
       masked.put(m, complete.stream().mapToDouble(r -> r.get(m).o()).toArray());
     }
     this.winRate = WinRate.matrix(y, masked);
+    if (methods.size() > 1) {
+      RANKED.forEach((key, better) -> {
+        Function<ImageResult, Double> f = METRICS.get(key);
+        List<Map<String, ImageResult>> usable = complete.stream()
+            .filter(r -> methods.stream().allMatch(m -> f.apply(r.get(m)) != null)).toList();
+        if (!usable.isEmpty()) {
+          Map<String, double[]> values = new LinkedHashMap<>();
+          for (String m : methods) {
+            values.put(m, usable.stream().mapToDouble(r -> f.apply(r.get(m))).toArray());
+          }
+          ranks.put(key, MethodRanks.of(values, better, new Bootstrap(seed)));
+        }
+      });
+    }
     if (methods.contains(BASELINE)) {
       for (String key : PAIRED_METRICS) {
         Function<ImageResult, Double> f = METRICS.get(key);
@@ -158,6 +176,31 @@ public final class EvaluationReport {
       // Every result has a drop, so its paired tests are over all the complete images.
       paired.getOrDefault("drop", Map.of()).forEach((m, d) -> wilcoxon.put(m, d.test()));
     }
+  }
+
+  /** The metrics each method is ranked on, and which way each is better. */
+  private static final Map<String, MethodRanks.Better> RANKED = new LinkedHashMap<>();
+
+  static {
+    RANKED.put("drop", MethodRanks.Better.LOWER);
+    RANKED.put("increase", MethodRanks.Better.HIGHER);
+    RANKED.put("deletion", MethodRanks.Better.LOWER);
+    RANKED.put("insertion", MethodRanks.Better.HIGHER);
+    RANKED.put("energy", MethodRanks.Better.HIGHER);
+  }
+
+  /** How the rank table is read (Markdown and HTML). */
+  private static final String RANK_NOTE = "Rank of each method's mean on the images every method finished "
+      + "(1 = best; ties share the better rank) [bootstrap 95% interval of the rank: the images resampled, "
+      + "all methods together]. Methods whose intervals overlap are not told apart by these images.";
+
+  /**
+   * Each method's rank on {@code metric} ({@code drop}, {@code increase}, {@code deletion}, {@code
+   * insertion} or {@code energy}) among the report's methods, with its interval ({@link MethodRanks});
+   * empty with one method or without the metric's values.
+   */
+  public Map<String, MethodRanks.Rank> ranks(String metric) {
+    return ranks.getOrDefault(metric, Map.of());
   }
 
   /** The metrics compared with Score-CAM image by image: the paper's Tables I–III. */
@@ -378,6 +421,18 @@ public final class EvaluationReport {
       }
       sb.append('\n');
     }
+    if (!ranks.isEmpty()) {
+      sb.append("## Rank among the ").append(methods.size()).append(" methods\n\n").append(RANK_NOTE)
+          .append("\n\n| Method |");
+      ranks.keySet().forEach(k -> sb.append(' ').append(TITLES.get(k)).append(" |"));
+      sb.append("\n|---|").append("---|".repeat(ranks.size())).append('\n');
+      for (String m : methods) {
+        sb.append("| ").append(m).append(" |");
+        ranks.values().forEach(row -> sb.append(' ').append(row.get(m)).append(" |"));
+        sb.append('\n');
+      }
+      sb.append('\n');
+    }
     if (appendixMarkdown != null) {
       sb.append(appendixMarkdown);
     }
@@ -505,6 +560,14 @@ public final class EvaluationReport {
       }
       page.put("paired", Map.of("baseline", BASELINE, "headers", paired.keySet().stream().map(TITLES::get).toList(),
           "rows", rows));
+    }
+    if (!ranks.isEmpty()) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (String m : methods) {
+        rows.add(Map.of("method", m, "cells", ranks.values().stream().map(row -> row.get(m).toString()).toList()));
+      }
+      page.put("ranks", Map.of("count", methods.size(), "note", RANK_NOTE,
+          "headers", ranks.keySet().stream().map(TITLES::get).toList(), "rows", rows));
     }
     page.put("curves", chart("Deletion", meanDeletion) + chart("Insertion", meanInsertion));
     if (dir != null) {

@@ -3,6 +3,7 @@ package dev.sscam.evaluation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sscam.metrics.MethodRanks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,17 +74,31 @@ class EvaluationReportTest {
     assertThat(energy.test().pValue()).isCloseTo(1.0, within(1e-12));
     assertThat(report.pairedVsScoreCam("drop").get("grad-cam").difference().mean()).isCloseTo(5.0 / 3, within(1e-9));
     assertThat(report.meanDeletion("grad-cam")).containsExactly(new double[] {1.7 / 3, 0.3, 0.1}, within(1e-12));
+    // Ranks: grad-cam's deletion is 5 worse on every image, so every resample ranks it 2nd; its drops
+    // differ from score-cam's by 30, 50, −75, so resamples with two or more c's (7/27 of them) rank it
+    // 1st and the others 2nd; box energy has one complete image (a: 60 < 80).
+    assertThat(report.ranks("deletion").get("grad-cam")).isEqualTo(new MethodRanks.Rank(2, 2, 2, 2));
+    assertThat(report.ranks("deletion").get("score-cam")).isEqualTo(new MethodRanks.Rank(1, 1, 1, 2));
+    assertThat(report.ranks("insertion").get("score-cam")).isEqualTo(new MethodRanks.Rank(1, 1, 1, 2));
+    assertThat(report.ranks("drop").get("grad-cam")).isEqualTo(new MethodRanks.Rank(2, 1, 2, 2));
+    assertThat(report.ranks("drop").get("score-cam")).isEqualTo(new MethodRanks.Rank(1, 1, 2, 2));
+    // Increase: grad-cam's only on c; a resample without c ties both at 0, and ties share rank 1.
+    assertThat(report.ranks("increase").get("grad-cam")).isEqualTo(new MethodRanks.Rank(1, 1, 1, 2));
+    assertThat(report.ranks("increase").get("score-cam")).isEqualTo(new MethodRanks.Rank(2, 1, 2, 2));
+    assertThat(report.ranks("energy").get("grad-cam")).isEqualTo(new MethodRanks.Rank(2, 2, 2, 2));
 
     report.write(dir);
     String md = Files.readString(dir.resolve("report.md"));
     assertThat(md).contains("| grad-cam | 20.00 [").contains("| score-cam | 40.00 [").contains("41.67 [")
         .contains("| grad-cam | – | 33.33 |").contains("model sha256: sha")
-        .contains("## Paired differences vs score-cam").contains("| grad-cam | +1.67 [").contains("+5.00 [5.00, 5.00], p=0.149 (n=3)");
+        .contains("## Paired differences vs score-cam").contains("| grad-cam | +1.67 [").contains("+5.00 [5.00, 5.00], p=0.149 (n=3)")
+        .contains("## Rank among the 2 methods").contains("| grad-cam | 2 [1–2] | 1 [1] | 2 [2] | 2 [2] | 2 [2] |");
     String csv = Files.readString(dir.resolve("report.csv"));
     assertThat(csv).contains("score-cam,drop,40.0,").contains("grad-cam,win_vs_score-cam,33.33");
     String html = Files.readString(dir.resolve("report.html"));
     assertThat(html).contains("Table I").contains("Table II").contains("Table III").contains("data:image/png;base64,")
-        .contains("<td>66.67</td>").contains("Paired differences vs score-cam").contains("<td>-30.00 [-30.00, -30.00], p=0.149 (n=3)</td>")
+        .contains("<td>66.67</td>").contains("Paired differences vs score-cam").contains("Rank among the 2 methods")
+        .contains("<td>2 [1–2]</td>").contains("<td>-30.00 [-30.00, -30.00], p=0.149 (n=3)</td>")
         .endsWith("</html>\n");
   }
 
