@@ -20,7 +20,9 @@ import org.apache.commons.math3.linear.EigenDecomposition;
  *
  * <p>{@code v} comes from the eigen-decomposition of the smaller Gram matrix: {@code XᵀX} (K×K),
  * or {@code XXᵀ} (hw×hw) when {@code h·w < K}, whose first eigenvector {@code u} gives {@code p =
- * √λ u} (= {@code X v}, since {@code X v = σ u}).
+ * √λ u} (= {@code X v}, since {@code X v = σ u}). The first eigenvector comes from {@link
+ * PowerIteration} when it converges to a certified accuracy (it needs only the one vector, about
+ * 5× faster on 169 × 169), otherwise from the whole decomposition.
  */
 public final class PrincipalProjection {
   private PrincipalProjection() {}
@@ -138,6 +140,12 @@ public final class PrincipalProjection {
 
   /** The unit eigenvector of the largest eigenvalue of a symmetric matrix (any sign). */
   private static double[] topEigenvector(double[][] symmetric) {
+    double[] v = PowerIteration.topEigenvector(symmetric);
+    return v != null ? v : fullDecomposition(symmetric);
+  }
+
+  /** The eigenvector of the largest eigenvalue from the whole decomposition (Commons Math). */
+  static double[] fullDecomposition(double[][] symmetric) {
     EigenDecomposition e = new EigenDecomposition(new Array2DRowRealMatrix(symmetric, false));
     double[] values = e.getRealEigenvalues();
     int best = 0;
@@ -148,6 +156,7 @@ public final class PrincipalProjection {
     }
     return e.getEigenvector(best).toArray();
   }
+
 
   /** {@code v = Xᵀu / ‖Xᵀu‖} from the first left singular vector {@code u} (zero when X is 0). */
   private static double[] directionFromRows(double[][] x, double[] u) {

@@ -1,0 +1,97 @@
+package dev.sscam.cam;
+
+/**
+ * The eigenvector of a symmetric positive semi-definite matrix's largest eigenvalue by power
+ * iteration, {@code v ← G v / ‖G v‖}, for the Gram matrices of {@link PrincipalProjection} (which
+ * need that one vector, not the whole decomposition).
+ *
+ * <p>It stops only with a certificate: the residual {@code r = G v − λ v}, {@code λ = vᵀ G v}, bounds
+ * the angle to the true eigenvector by {@code sin θ ≤ ‖r‖ / (λ₁ − λ₂)} (Davis–Kahan), and the gap is
+ * estimated from the residual's contraction per step, {@code ρ ≈ λ₂/λ₁}, as {@code λ (1 − ρ)}. It
+ * returns when {@code ‖r‖ ≤ 10⁻¹² λ} and that bound is at most {@value #ANGLE}; with a near-tie of
+ * the top two eigenvalues (ρ near 1), a zero matrix, or a contraction too slow to converge in
+ * max(100, n) steps (the whole decomposition costs about n³, n steps n³) it returns null, and the
+ * caller decomposes the whole matrix.
+ */
+final class PowerIteration {
+  static final int MAX_ITERATIONS = 2000;
+  /** The stopping residual, relative to λ. */
+  static final double RESIDUAL = 1e-12;
+  /** The largest accepted bound on sin θ. */
+  static final double ANGLE = 1e-9;
+
+  private PowerIteration() {}
+
+  /** The unit top eigenvector of {@code g} (any sign), or null when it is not certified. */
+  static double[] topEigenvector(double[][] g) {
+    int n = g.length;
+    // Start from the column of largest norm: G e_j = Σ λ_i u_i u_i[j] leans towards u_1.
+    int start = 0;
+    double startNorm = -1;
+    for (int j = 0; j < n; j++) {
+      double s = 0;
+      for (int i = 0; i < n; i++) {
+        s += g[i][j] * g[i][j];
+      }
+      if (s > startNorm) {
+        startNorm = s;
+        start = j;
+      }
+    }
+    if (!(startNorm > 0)) {
+      return null;
+    }
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = g[i][start];
+    }
+    normalize(v);
+    double[] w = new double[n];
+    double previous = Double.NaN;
+    for (int it = 0; it < MAX_ITERATIONS; it++) {
+      double lambda = 0;
+      for (int i = 0; i < n; i++) {
+        double[] row = g[i];
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+          s += row[j] * v[j];
+        }
+        w[i] = s;
+        lambda += v[i] * s;
+      }
+      if (!(lambda > 0)) {
+        return null;
+      }
+      double residual = 0;
+      for (int i = 0; i < n; i++) {
+        double d = w[i] - lambda * v[i];
+        residual += d * d;
+      }
+      residual = Math.sqrt(residual);
+      double rho = previous > 0 ? residual / previous : 0;
+      if (residual <= RESIDUAL * lambda) {
+        return rho < 1 && RESIDUAL / (1 - rho) <= ANGLE ? v : null;
+      }
+      // Steps still needed at this contraction; past n of them (n² each) the whole decomposition,
+      // O(n³), is the cheaper way.
+      if (it >= 5 && (rho >= 1 || it + Math.log(RESIDUAL * lambda / residual) / Math.log(rho) > Math.max(100, n))) {
+        return null;
+      }
+      previous = residual;
+      System.arraycopy(w, 0, v, 0, n);
+      normalize(v);
+    }
+    return null;
+  }
+
+  private static void normalize(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x * x;
+    }
+    double norm = Math.sqrt(s);
+    for (int i = 0; i < v.length; i++) {
+      v[i] /= norm;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.sscam.cam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Power iteration against known eigenvectors and Commons Math's whole decomposition. */
+class PowerIterationTest {
+  /** Q diag(λ) Qᵀ with Q a Householder reflection I − 2 h hᵀ (orthogonal, its columns known). */
+  private static double[][] withEigenvalues(double[] lambda, double[] h) {
+    int n = lambda.length;
+    double[][] q = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        q[i][j] = (i == j ? 1 : 0) - 2 * h[i] * h[j];
+      }
+    }
+    double[][] g = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        for (int k = 0; k < n; k++) {
+          g[i][j] += q[i][k] * lambda[k] * q[j][k];
+        }
+      }
+    }
+    return g;
+  }
+
+  private static double[] unit(int n, long seed) {
+    Random r = new Random(seed);
+    double[] h = new double[n];
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      h[i] = r.nextGaussian();
+      s += h[i] * h[i];
+    }
+    for (int i = 0; i < n; i++) {
+      h[i] /= Math.sqrt(s);
+    }
+    return h;
+  }
+
+  @Test
+  void findsTheKnownTopEigenvector() {
+    double[] h = unit(6, 3);
+    double[] lambda = {2, 9, 4, 1, 0.5, 0};
+    double[] v = PowerIteration.topEigenvector(withEigenvalues(lambda, h));
+    // The eigenvector of λ = 9 is column 1 of Q: e_1 − 2 h h_1.
+    double dot = 0;
+    for (int i = 0; i < 6; i++) {
+      dot += v[i] * ((i == 1 ? 1 : 0) - 2 * h[i] * h[1]);
+    }
+    assertThat(Math.abs(dot)).isCloseTo(1.0, within(1e-12));
+  }
+
+  @Test
+  void agreesWithTheWholeDecompositionOnGramMatrices() {
+    Random r = new Random(5);
+    for (int trial = 0; trial < 10; trial++) {
+      int n = 20 + trial * 15;
+      int k = 30 + trial * 7;
+      double[][] x = new double[k][n];
+      for (double[] row : x) {
+        for (int j = 0; j < n; j++) {
+          row[j] = Math.max(0, r.nextGaussian());
+        }
+      }
+      double[][] g = new double[n][n];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          for (double[] row : x) {
+            g[i][j] += row[i] * row[j];
+          }
+        }
+      }
+      double[] v = PowerIteration.topEigenvector(g);
+      double[] u = PrincipalProjection.fullDecomposition(g);
+      assertThat(v).as("certified on trial %d", trial).isNotNull();
+      double dot = 0;
+      for (int i = 0; i < n; i++) {
+        dot += v[i] * u[i];
+      }
+      assertThat(Math.abs(dot)).isCloseTo(1.0, within(1e-12));
+    }
+  }
+
+  @Test
+  void aNearTieOrAZeroMatrixIsLeftToTheWholeDecomposition() {
+    double[] h = unit(5, 7);
+    assertThat(PowerIteration.topEigenvector(withEigenvalues(new double[] {1, 1 - 1e-7, 0.3, 0.2, 0}, h))).isNull();
+    assertThat(PowerIteration.topEigenvector(new double[4][4])).isNull();
+  }
+}
