@@ -167,10 +167,17 @@ public final class HeadGradient {
         fed.add(n.getOutput(0));
       }
     }
-    ModelProto compiled = withoutUnusedInitializers(withoutDeadNodes(feeding(builder.build(), fed, declared)));
-    Set<String> inputs = new HashSet<>();
-    compiled.getGraph().getInputList().forEach(i -> inputs.add(i.getName()));
-    fed.retainAll(inputs);
+    ModelProto compiled = withoutDeadNodes(feeding(builder.build(), fed, declared));
+    // A fed value whose readers all died with the nodes it replaced is not asked of the forward run.
+    Set<String> readers = new HashSet<>();
+    compiled.getGraph().getNodeList().forEach(n -> readers.addAll(n.getInputList()));
+    compiled.getGraph().getOutputList().forEach(o -> readers.add(o.getName()));
+    Set<String> unread = new HashSet<>(fed);
+    unread.removeAll(readers);
+    fed.removeAll(unread);
+    GraphProto.Builder kept = compiled.getGraph().toBuilder().clearInput();
+    compiled.getGraph().getInputList().stream().filter(i -> !unread.contains(i.getName())).forEach(kept::addInput);
+    compiled = withoutUnusedInitializers(compiled.toBuilder().setGraph(kept).build());
     return new GradientGraph(compiled, targetTensor, head.sideInputs(), List.copyOf(fed), seed, gradientOutput,
         outputTensor);
   }

@@ -67,6 +67,59 @@ class ReusedForwardTest {
     assertClose(actual, expected);
   }
 
+  /**
+   * {@code z = (A·W1)·W2 + b}: both products are costly, but once {@code A·W1·W2} is fed nothing reads
+   * {@code A·W1} (the second product's VJP needs W2 only), so it is not asked of the forward run. The
+   * gradient is {@code seed · W2ᵀ · W1ᵀ}, multiplied out here by hand.
+   */
+  @Test
+  void aProductOnlyAFedProductReadIsNotAskedFor() throws Exception {
+    float[] w1 = GradientCheck.gaussian(3 * 4, 1.0, 41);
+    float[] w2 = GradientCheck.gaussian(4 * 5, 1.0, 43);
+    ModelProto m = new dev.sscam.onnx.OnnxGraphBuilder("two_products").opset(17).input("A", 2, 3)
+        .initializer("W1", w1, 3, 4).initializer("W2", w2, 4, 5)
+        .initializer("b", GradientCheck.gaussian(5, 1.0, 47), 5)
+        .addNode(node("MatMul", "A", "W1", "Y")).addNode(node("MatMul", "Y", "W2", "Z"))
+        .addNode(node("Add", "Z", "b", "logits")).output("logits").build();
+    GradientGraph g = HeadGradient.compileReusingForward(m, "A", "logits");
+    assertThat(g.forwardValues()).containsExactly("Z");
+    assertThat(g.model().getGraph().getInputList().stream().map(i -> i.getName()).toList())
+        .doesNotContain("Y").contains("A", "Z");
+    assertThat(count(g, "MatMul")).as("the two VJP products only").isEqualTo(2);
+
+    float[] a = GradientCheck.gaussian(2 * 3, 1.0, 53);
+    float[] z = new float[2 * 5];
+    for (int r = 0; r < 2; r++) {
+      for (int j = 0; j < 5; j++) {
+        for (int k = 0; k < 4; k++) {
+          for (int i = 0; i < 3; i++) {
+            z[r * 5 + j] += a[r * 3 + i] * w1[i * 4 + k] * w2[k * 5 + j];
+          }
+        }
+      }
+    }
+    float[] seed = GradientCheck.gaussian(2 * 5, 1.0, 59);
+    float[] actual = GradientCheck.compiledGradient(g, new Tensor(a, new long[] {2, 3}),
+        Map.of("Z", new Tensor(z, new long[] {2, 5})), seed, 2, 5);
+    float[] expected = new float[2 * 3];
+    for (int r = 0; r < 2; r++) {
+      for (int i = 0; i < 3; i++) {
+        double s = 0;
+        for (int k = 0; k < 4; k++) {
+          for (int j = 0; j < 5; j++) {
+            s += seed[r * 5 + j] * w2[k * 5 + j] * w1[i * 4 + k];
+          }
+        }
+        expected[r * 3 + i] = (float) s;
+      }
+    }
+    assertClose(actual, expected);
+  }
+
+  private static NodeProto node(String op, String x, String y, String out) {
+    return NodeProto.newBuilder().setOpType(op).addInput(x).addInput(y).addOutput(out).setName(out + "_node").build();
+  }
+
   /** The forward run's A, side inputs and forward values for {@code n} seeded random images. */
   private static Map<String, Tensor> run(ModelProto model, GradientGraph g, int n) throws Exception {
     List<String> wanted = new ArrayList<>();
