@@ -41,9 +41,13 @@ final class PowerIteration {
     if (!(startNorm > 0)) {
       return null;
     }
+    // Plus a seeded jitter of 1% of its norm: a column that is exactly an eigenvector of a lower
+    // eigenvalue (a block of G uncorrelated with the rest) would otherwise stay one, with residual 0.
     double[] v = new double[n];
+    java.util.SplittableRandom jitter = new java.util.SplittableRandom(n);
+    double scale = 0.01 * Math.sqrt(startNorm / n);
     for (int i = 0; i < n; i++) {
-      v[i] = g[i][start];
+      v[i] = g[i][start] + scale * jitter.nextGaussian();
     }
     normalize(v);
     double[] w = new double[n];

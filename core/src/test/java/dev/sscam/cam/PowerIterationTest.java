@@ -86,6 +86,20 @@ class PowerIterationTest {
     }
   }
 
+  /**
+   * G = diag(B, 4.9) with B = [[2.6, 2.4], [2.4, 2.6]] (eigenvalues 5 and 0.2): the column of largest
+   * norm is e₃, itself an eigenvector, of 4.9. Started there exactly, power iteration would stay and
+   * certify the wrong vector; it must give B's (1, 1, 0)/√2 or leave it to the decomposition.
+   */
+  @Test
+  void aLowerEigenvectorAsTheLargestColumnIsNotReturned() {
+    double[][] g = {{2.6, 2.4, 0}, {2.4, 2.6, 0}, {0, 0, 4.9}};
+    double[] v = PowerIteration.topEigenvector(g);
+    double[] top = v != null ? v : PrincipalProjection.fullDecomposition(g);
+    assertThat(Math.abs(top[0] + top[1]) / Math.sqrt(2)).isCloseTo(1.0, within(1e-9));
+    assertThat(top[2]).isCloseTo(0.0, within(1e-9));
+  }
+
   @Test
   void aNearTieOrAZeroMatrixIsLeftToTheWholeDecomposition() {
     double[] h = unit(5, 7);
