@@ -314,11 +314,8 @@ public final class OnnxClassifier implements AutoCloseable {
         }
         Map<String, OnnxTensor> feeds = new HashMap<>();
         feeds.put(plan.graph.activationInput(), (OnnxTensor) r.get(layer.tensor()).orElseThrow());
-        for (String side : plan.graph.sideInputs()) {
-          feeds.put(side, (OnnxTensor) r.get(side).orElseThrow());
-        }
-        for (String value : plan.graph.forwardValues()) {
-          feeds.put(value, (OnnxTensor) r.get(value).orElseThrow());
+        for (String fed : plan.graph.forwardFeeds()) {
+          feeds.put(fed, (OnnxTensor) r.get(fed).orElseThrow());
         }
         float[] g = plan.session.gradient(feeds, seed, feedCount, numClasses);
         // Activations and gradients are read alike: NHWC transposed, prefix tokens dropped.
@@ -492,8 +489,7 @@ public final class OnnxClassifier implements AutoCloseable {
       }
       List<String> outs = new ArrayList<>();
       outs.add(layer.tensor());
-      outs.addAll(graph.sideInputs());
-      outs.addAll(graph.forwardValues());
+      outs.addAll(graph.forwardFeeds());
       OrtSession forward = createSession(GraphSurgery.addOutputs(file.proto(), outs));
       outs.add(outputName);
       HeadGradientSession session;

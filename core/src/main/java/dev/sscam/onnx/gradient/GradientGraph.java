@@ -1,6 +1,7 @@
 package dev.sscam.onnx.gradient;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,5 +34,12 @@ public record GradientGraph(
   public GradientGraph {
     sideInputs = List.copyOf(sideInputs);
     forwardValues = List.copyOf(forwardValues);
+  }
+
+  /** Every graph input fed from the forward run besides A: the side inputs, then the forward values. */
+  public List<String> forwardFeeds() {
+    List<String> all = new ArrayList<>(sideInputs);
+    all.addAll(forwardValues);
+    return all;
   }
 }

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.sscam.SscamException;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -80,9 +81,9 @@ public final class HeadGradientSession implements AutoCloseable {
       return GENERAL;
     }
     StringBuilder key = new StringBuilder();
-    key.append(java.util.Arrays.toString(feeds.get(graph.activationInput()).getInfo().getShape()));
+    key.append(Arrays.toString(feeds.get(graph.activationInput()).getInfo().getShape()));
     for (String side : graph.sideInputs()) {
-      key.append(java.util.Arrays.toString(feeds.get(side).getInfo().getShape()));
+      key.append(Arrays.toString(feeds.get(side).getInfo().getShape()));
     }
     synchronized (this) {
       Pruned known = pruned.get(key.toString());
@@ -110,7 +111,7 @@ public final class HeadGradientSession implements AutoCloseable {
         fedShapes.put(name, feeds.get(name).getInfo().getShape());
       }
       GradientGraph g = HeadGradient.compile(p.get().model(), head.activationInput(), head.output(), true,
-          p.get().shapes(), (name, shape) -> shape != null && java.util.Arrays.equals(fedShapes.get(name), shape));
+          p.get().shapes(), (name, shape) -> shape != null && Arrays.equals(fedShapes.get(name), shape));
       return new Pruned(g, env.createSession(g.model().toByteArray(), o));
     } catch (OrtException | RuntimeException e) {
       // The general graph gives the same gradient; pruning is only a shortcut.
@@ -138,14 +139,9 @@ public final class HeadGradientSession implements AutoCloseable {
     if (!feeds.containsKey(graph.activationInput())) {
       throw new IllegalArgumentException("feeds lack the activation input " + graph.activationInput());
     }
-    for (String side : graph.sideInputs()) {
-      if (!feeds.containsKey(side)) {
-        throw new IllegalArgumentException("feeds lack the side input " + side);
-      }
-    }
-    for (String value : graph.forwardValues()) {
-      if (!feeds.containsKey(value)) {
-        throw new IllegalArgumentException("feeds lack the forward value " + value);
+    for (String fed : graph.forwardFeeds()) {
+      if (!feeds.containsKey(fed)) {
+        throw new IllegalArgumentException("feeds lack the forward run's " + fed);
       }
     }
     Pruned p = prunedFor(feeds);
@@ -155,11 +151,8 @@ public final class HeadGradientSession implements AutoCloseable {
         OnnxTensor.createTensor(env, FloatBuffer.wrap(seed), new long[] {n, numClasses})) {
       Map<String, OnnxTensor> all = new HashMap<>();
       all.put(g.activationInput(), feeds.get(g.activationInput()));
-      for (String side : g.sideInputs()) {
-        all.put(side, feeds.get(side));
-      }
-      for (String value : g.forwardValues()) {
-        all.put(value, feeds.get(value));
+      for (String fed : g.forwardFeeds()) {
+        all.put(fed, feeds.get(fed));
       }
       all.put(g.seedInput(), seedTensor);
       try (OrtSession.Result result = s.run(all, Set.of(g.gradientOutput()))) {

@@ -143,11 +143,8 @@ final class GradientCheck {
         HeadGradientSession session = new HeadGradientSession(ENV, g, opts)) {
       Map<String, Tensor> inputs = new LinkedHashMap<>();
       inputs.put(g.activationInput(), a);
-      for (String side : g.sideInputs()) {
-        inputs.put(side, sides.get(side));
-      }
-      for (String value : g.forwardValues()) {
-        inputs.put(value, sides.get(value));
+      for (String fed : g.forwardFeeds()) {
+        inputs.put(fed, sides.get(fed));
       }
       return gradient(session, inputs, seed, n, numClasses);
     }

@@ -124,8 +124,7 @@ class ReusedForwardTest {
   private static Map<String, Tensor> run(ModelProto model, GradientGraph g, int n) throws Exception {
     List<String> wanted = new ArrayList<>();
     wanted.add(g.activationInput());
-    wanted.addAll(g.sideInputs());
-    wanted.addAll(g.forwardValues());
+    wanted.addAll(g.forwardFeeds());
     return RegionPruningTest.forward(model, wanted, n);
   }
 
