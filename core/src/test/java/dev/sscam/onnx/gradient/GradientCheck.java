@@ -1,5 +1,7 @@
 package dev.sscam.onnx.gradient;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -148,6 +150,22 @@ final class GradientCheck {
       }
       return gradient(session, inputs, seed, n, numClasses);
     }
+  }
+
+  /**
+   * Two gradients of the same head, computed two ways, differ by float rounding only: at most 1e-4
+   * of the larger's peak, and that peak is not negligible (so that a zero gradient cannot pass).
+   */
+  static void assertSameGradient(float[] actual, float[] expected) {
+    double maxAbs = 0;
+    double maxDiff = 0;
+    for (int i = 0; i < expected.length; i++) {
+      maxAbs = Math.max(maxAbs, Math.abs(expected[i]));
+      maxDiff = Math.max(maxDiff, Math.abs(expected[i] - actual[i]));
+    }
+    assertThat(actual).hasSameSizeAs(expected);
+    assertThat(maxAbs).isGreaterThan(1e-5);
+    assertThat(maxDiff / maxAbs).as("float rounding only").isLessThan(1e-4);
   }
 
   /** {@code session}'s gradient for {@code inputs} (A and side inputs by name), their tensors closed after. */
