@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
@@ -138,32 +139,20 @@ public final class EvaluationReport {
     }
     this.winRate = WinRate.matrix(y, masked);
     if (methods.size() > 1) {
-      RANKED.forEach((key, better) -> {
-        Function<ImageResult, Double> f = METRICS.get(key);
-        List<Map<String, ImageResult>> usable = complete.stream()
-            .filter(r -> methods.stream().allMatch(m -> f.apply(r.get(m)) != null)).toList();
-        if (!usable.isEmpty()) {
-          Map<String, double[]> values = new LinkedHashMap<>();
-          for (String m : methods) {
-            values.put(m, usable.stream().mapToDouble(r -> f.apply(r.get(m))).toArray());
-          }
-          ranks.put(key, MethodRanks.of(values, better, new Bootstrap(seed)));
-        }
-      });
+      RANKED.forEach((key, better) -> pairedValues(complete, key)
+          .ifPresent(values -> ranks.put(key, MethodRanks.of(values, better, new Bootstrap(seed)))));
     }
     if (methods.contains(BASELINE)) {
       for (String key : PAIRED_METRICS) {
-        Function<ImageResult, Double> f = METRICS.get(key);
-        List<Map<String, ImageResult>> usable = complete.stream()
-            .filter(r -> methods.stream().allMatch(m -> f.apply(r.get(m)) != null)).toList();
-        if (usable.isEmpty()) {
+        Optional<Map<String, double[]>> values = pairedValues(complete, key);
+        if (values.isEmpty()) {
           continue;
         }
-        double[] b = usable.stream().mapToDouble(r -> f.apply(r.get(BASELINE))).toArray();
+        double[] b = values.get().get(BASELINE);
         Map<String, PairedDifference> row = new LinkedHashMap<>();
         for (String m : methods) {
           if (!m.equals(BASELINE)) {
-            double[] a = usable.stream().mapToDouble(r -> f.apply(r.get(m))).toArray();
+            double[] a = values.get().get(m);
             double[] d = new double[a.length];
             for (int i = 0; i < a.length; i++) {
               d[i] = a[i] - b[i];
@@ -176,6 +165,25 @@ public final class EvaluationReport {
       // Every result has a drop, so its paired tests are over all the complete images.
       paired.getOrDefault("drop", Map.of()).forEach((m, d) -> wilcoxon.put(m, d.test()));
     }
+  }
+
+  /**
+   * Per method, its {@code metric} on the complete images where every method has it, in the same
+   * image order for all (the pairs the paired tests and the ranks compare); empty when no image has
+   * it for all.
+   */
+  private Optional<Map<String, double[]>> pairedValues(List<Map<String, ImageResult>> complete, String metric) {
+    Function<ImageResult, Double> f = METRICS.get(metric);
+    List<Map<String, ImageResult>> usable = complete.stream()
+        .filter(r -> methods.stream().allMatch(m -> f.apply(r.get(m)) != null)).toList();
+    if (usable.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, double[]> values = new LinkedHashMap<>();
+    for (String m : methods) {
+      values.put(m, usable.stream().mapToDouble(r -> f.apply(r.get(m))).toArray());
+    }
+    return Optional.of(values);
   }
 
   /** The metrics each method is ranked on, and which way each is better. */
