@@ -117,6 +117,25 @@ public final class Bootstrap {
    * @param statistic computes the statistic from indices into the caller's data
    */
   public MetricSummary summarize(int n, Statistic statistic) {
+    return summarizeEach(n, 1, idx -> new double[] {statistic.of(idx)})[0];
+  }
+
+  /** Several statistics of one sample, computed together from the same indices. */
+  @FunctionalInterface
+  public interface Statistics {
+    /** The k statistics on the sample {@code data[indices[0]], data[indices[1]], ...}. */
+    double[] of(int[] indices);
+  }
+
+  /**
+   * k statistics of N items over the same resamples, for statistics that share their work (each
+   * method's rank needs every method's mean): element j is what {@link #summarize} gives for the
+   * j-th statistic alone.
+   *
+   * @param n N, the sample size (≥ 1)
+   * @param k how many statistics {@code statistics} returns
+   */
+  public MetricSummary[] summarizeEach(int n, int k, Statistics statistics) {
     if (n < 1) {
       throw new SscamException("bootstrap: no data");
     }
@@ -124,18 +143,25 @@ public final class Bootstrap {
     for (int i = 0; i < n; i++) {
       identity[i] = i;
     }
-    double point = finite(statistic.of(identity));
+    double[] point = statistics.of(identity);
     SplittableRandom random = new SplittableRandom(seed);
-    double[] stats = new double[resamples];
+    double[][] stats = new double[k][resamples];
     int[] idx = new int[n];
     for (int r = 0; r < resamples; r++) {
       for (int i = 0; i < n; i++) {
         idx[i] = random.nextInt(n);
       }
-      stats[r] = finite(statistic.of(idx));
+      double[] values = statistics.of(idx);
+      for (int j = 0; j < k; j++) {
+        stats[j][r] = finite(values[j]);
+      }
     }
-    Arrays.sort(stats);
-    return new MetricSummary(point, percentile(stats, 0.025), percentile(stats, 0.975), n);
+    MetricSummary[] out = new MetricSummary[k];
+    for (int j = 0; j < k; j++) {
+      Arrays.sort(stats[j]);
+      out[j] = new MetricSummary(finite(point[j]), percentile(stats[j], 0.025), percentile(stats[j], 0.975), n);
+    }
+    return out;
   }
 
   /** Linear-interpolation percentile of sorted values (numpy's default, Hyndman–Fan type 7). */

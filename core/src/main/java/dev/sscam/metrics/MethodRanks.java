@@ -13,8 +13,8 @@ import java.util.Map;
  * {@code rank(m) = 1 + #{m' : x̄_m' better than x̄_m}} (ties share the better rank). Its interval
  * resamples the images with replacement, all methods together (the images are the unit, so the
  * resample keeps each image's values paired), ranks the resampled means, and takes the 2.5% and
- * 97.5% percentiles of each method's B ranks ({@link Bootstrap#summarize}, the same resamples for
- * every method), widened to whole ranks. A method whose interval is [1, 1] is best in at least 97.5%
+ * 97.5% percentiles of each method's B ranks ({@link Bootstrap#summarizeEach}: the same resamples
+ * for every method, each resample's means computed once), widened to whole ranks. A method whose interval is [1, 1] is best in at least 97.5%
  * of the resamples; two methods whose intervals overlap are not told apart by these images.
  */
 public final class MethodRanks {
@@ -72,25 +72,32 @@ public final class MethodRanks {
       }
     }
     double sign = better == Better.LOWER ? 1 : -1;
+    MetricSummary[] s = bootstrap.summarizeEach(x[0].length, x.length, idx -> ranks(x, idx, sign));
     Map<String, Rank> out = new LinkedHashMap<>();
     for (int m = 0; m < x.length; m++) {
-      int mm = m;
-      MetricSummary s = bootstrap.summarize(x[0].length, idx -> rank(x, mm, idx, sign));
-      out.put(methods.get(m), new Rank((int) s.mean(), (int) Math.floor(s.ciLow()), (int) Math.ceil(s.ciHigh()), x.length));
+      out.put(methods.get(m), new Rank((int) s[m].mean(), (int) Math.floor(s[m].ciLow()),
+          (int) Math.ceil(s[m].ciHigh()), x.length));
     }
     return out;
   }
 
-  /** Method {@code m}'s competition rank among the means over the images {@code idx}. */
-  private static double rank(double[][] x, int m, int[] idx, double sign) {
-    double mine = sign * mean(x[m], idx);
-    int better = 0;
-    for (int o = 0; o < x.length; o++) {
-      if (o != m && sign * mean(x[o], idx) < mine) {
-        better++;
-      }
+  /** Every method's competition rank among the means over the images {@code idx}. */
+  private static double[] ranks(double[][] x, int[] idx, double sign) {
+    double[] means = new double[x.length];
+    for (int m = 0; m < x.length; m++) {
+      means[m] = sign * mean(x[m], idx);
     }
-    return 1 + better;
+    double[] ranks = new double[x.length];
+    for (int m = 0; m < x.length; m++) {
+      int better = 0;
+      for (int o = 0; o < x.length; o++) {
+        if (o != m && means[o] < means[m]) {
+          better++;
+        }
+      }
+      ranks[m] = 1 + better;
+    }
+    return ranks;
   }
 
   private static double mean(double[] v, int[] idx) {
