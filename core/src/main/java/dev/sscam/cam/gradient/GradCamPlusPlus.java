@@ -36,13 +36,8 @@ public final class GradCamPlusPlus implements CamMethod {
       double w = 0;
       for (int p = c * size; p < (c + 1) * size; p++) {
         double v = g[p];
-        if (v > 0) {
-          double v2 = v * v;
-          double denom = 2 * v2 + sumA * (v2 * v);
-          if (denom != 0) {
-            w += v2 / denom * v;
-          }
-        }
+        double v2 = v * v;
+        w += term(v, v2, v2 * v, sumA);
       }
       alpha[c] = (float) w;
     }
@@ -58,14 +53,17 @@ public final class GradCamPlusPlus implements CamMethod {
     for (int c = 0; c < sumA.length; c++) {
       double w = 0;
       for (int p = c * size; p < (c + 1) * size; p++) {
-        double denom = 2 * g2[p] + sumA[c] * g3[p];
-        if (denom != 0 && g1[p] > 0) {
-          w += g2[p] / denom * g1[p];
-        }
+        w += term(g1[p], g2[p], g3[p], sumA[c]);
       }
       alpha[c] = (float) w;
     }
     return alpha;
+  }
+
+  /** One position's {@code a·ReLU(g)}, {@code a = g² / (2g² + (Σ A)·g³)}, 0 where the denominator is 0. */
+  private static double term(double g1, double g2, double g3, double sumA) {
+    double denom = 2 * g2 + sumA * g3;
+    return denom != 0 && g1 > 0 ? g2 / denom * g1 : 0;
   }
 
   @Override
