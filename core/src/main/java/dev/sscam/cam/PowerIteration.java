@@ -88,14 +88,17 @@ final class PowerIteration {
     return null;
   }
 
-  private static void normalize(double[] v) {
+  /** {@code v / ‖v‖} in place (a zero vector stays zero). */
+  static void normalize(double[] v) {
     double s = 0;
     for (double x : v) {
       s += x * x;
     }
     double norm = Math.sqrt(s);
-    for (int i = 0; i < v.length; i++) {
-      v[i] /= norm;
+    if (norm > 0) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] /= norm;
+      }
     }
   }
 }

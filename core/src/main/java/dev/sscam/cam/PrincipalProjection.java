@@ -167,16 +167,7 @@ public final class PrincipalProjection {
         v[k] += x[p][k] * u[p];
       }
     }
-    double norm = 0;
-    for (double c : v) {
-      norm += c * c;
-    }
-    norm = Math.sqrt(norm);
-    if (norm > 0) {
-      for (int k = 0; k < channels; k++) {
-        v[k] /= norm;
-      }
-    }
+    PowerIteration.normalize(v);
     return v;
   }
 }
