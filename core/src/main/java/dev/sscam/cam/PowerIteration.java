@@ -53,15 +53,18 @@ final class PowerIteration {
     double[] w = new double[n];
     double previous = Double.NaN;
     for (int it = 0; it < MAX_ITERATIONS; it++) {
+      // w = G v as Σ_j v_j G[j, ·] (G is symmetric): axpys the JIT vectorises, not dot products.
+      java.util.Arrays.fill(w, 0);
+      for (int j = 0; j < n; j++) {
+        double vj = v[j];
+        double[] row = g[j];
+        for (int i = 0; i < n; i++) {
+          w[i] += vj * row[i];
+        }
+      }
       double lambda = 0;
       for (int i = 0; i < n; i++) {
-        double[] row = g[i];
-        double s = 0;
-        for (int j = 0; j < n; j++) {
-          s += row[j] * v[j];
-        }
-        w[i] = s;
-        lambda += v[i] * s;
+        lambda += v[i] * w[i];
       }
       if (!(lambda > 0)) {
         return null;

@@ -200,4 +200,36 @@ class EigenCamTest {
       assertThat((double) got[i]).isCloseTo(sign * p[i], within(1e-4));
     }
   }
+
+  /**
+   * The Gram matrix is summed four rows at a time: row counts that leave one, two or three over, on
+   * both routes (positions ≥ channels: XᵀX over the positions; channels > positions: XXᵀ over the
+   * channels), still give the SVD's projection.
+   */
+  @Test
+  void everyRowCountGivesTheSvdProjection() {
+    java.util.Random r = new java.util.Random(11);
+    int[][] shapes = {{3, 5}, {3, 6}, {3, 7}, {2, 9}, {9, 4}, {10, 3}, {11, 2}, {13, 6}};
+    for (int[] shape : shapes) {
+      int channels = shape[0];
+      int size = shape[1];
+      float[] m = new float[channels * size];
+      double[] d = new double[m.length];
+      for (int i = 0; i < m.length; i++) {
+        m[i] = (float) r.nextGaussian();
+        d[i] = m[i];
+      }
+      double[] p = svdProjection(d, channels, size);
+      float[] got = PrincipalProjection.of(m, channels, size).values();
+      double dot = 0;
+      for (int i = 0; i < size; i++) {
+        dot += got[i] * p[i];
+      }
+      double sign = dot >= 0 ? 1 : -1;
+      for (int i = 0; i < size; i++) {
+        assertThat((double) got[i]).as("%d channels x %d positions, position %d", channels, size, i)
+            .isCloseTo(sign * p[i], within(1e-4));
+      }
+    }
+  }
 }
