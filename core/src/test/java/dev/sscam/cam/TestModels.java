@@ -6,7 +6,7 @@ import dev.sscam.onnx.OnnxModelFile;
 import java.util.Random;
 
 /** Small classifiers built by the tests, whose maps can be derived by hand. */
-final class TestModels {
+public final class TestModels {
   static final int SIZE = 8;
   static final int K = 4;
   static final int C = 3;
@@ -19,7 +19,7 @@ final class TestModels {
    * first multiplied by {@code region} (1 inside, 0 outside), so that every activation, and the
    * class scores, depend on that region only.
    */
-  static OnnxClassifier convGapLinear(float[] region, float activationScale) {
+  public static OnnxClassifier convGapLinear(float[] region, float activationScale) {
     OnnxGraphBuilder b = new OnnxGraphBuilder("conv_gap_linear").opset(13);
     b.input("input", -1, 3, SIZE, SIZE);
     String x = "input";
@@ -125,7 +125,7 @@ final class TestModels {
   }
 
   /** A smooth random image with structure (sums of blobs). */
-  static float[] image(long seed) {
+  public static float[] image(long seed) {
     Random r = new Random(seed);
     int p = SIZE * SIZE;
     float[] x = new float[3 * p];

@@ -3,9 +3,7 @@ package dev.sscam.cam.gradient;
 import dev.sscam.cam.CamContext;
 import dev.sscam.cam.CamMethod;
 import dev.sscam.cam.ChannelWeights;
-import dev.sscam.cam.NoiseSeed;
 import dev.sscam.model.LayerGradients;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
@@ -33,12 +31,11 @@ public final class SmoothGradCamPlusPlus implements CamMethod {
     double sigma = ctx.options().smoothSigma();
     float[] x0 = ctx.input();
     float[] noisy = new float[n * x0.length];
-    // Each noisy copy has its own seeded stream, so drawing them in parallel gives the same floats;
-    // nothing else runs meanwhile, and 150,528 Gaussian numbers per copy cost about a pass of a small model.
+    // Each noisy copy has its own seeded stream, the same for every image of the run (SmoothingNoise).
     IntStream.range(0, n).parallel().forEach(s -> {
-      SplittableRandom r = new SplittableRandom(NoiseSeed.of(ctx.options().seed(), SALT, s));
+      float[] terms = SmoothingNoise.terms(ctx.options().seed(), SALT, s, sigma, x0.length);
       for (int p = 0; p < x0.length; p++) {
-        noisy[s * x0.length + p] = x0[p] + (float) (sigma * r.nextGaussian());
+        noisy[s * x0.length + p] = x0[p] + terms[p];
       }
     });
     LayerGradients lg = ctx.gradients(noisy, n);
