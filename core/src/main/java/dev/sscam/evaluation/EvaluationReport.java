@@ -621,13 +621,7 @@ public final class EvaluationReport {
   }
 
   private static byte[] png(java.awt.image.BufferedImage image) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    try {
-      javax.imageio.ImageIO.write(image, "png", out);
-    } catch (IOException e) {
-      throw new SscamException("cannot encode the figure: " + e.getMessage());
-    }
-    return out.toByteArray();
+    return dev.sscam.render.PngWriter.bytes(image);
   }
 
   /** sscam's, ONNX Runtime's and Java's versions, for provenance. */

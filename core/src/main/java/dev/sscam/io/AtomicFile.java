@@ -1,6 +1,7 @@
 package dev.sscam.io;
 
 import dev.sscam.SscamException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -44,7 +45,8 @@ public final class AtomicFile {
         // not a POSIX file system: keep its default permissions
       }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-          OutputStream out = Channels.newOutputStream(ch)) {
+          // Buffered: encoders write in small pieces, each a system call on a bare channel stream.
+          OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
         content.writeTo(out);
         out.flush();
         ch.force(true); // on disk before it replaces the target

@@ -5,14 +5,12 @@ import dev.sscam.io.Npy;
 import dev.sscam.render.Colormap;
 import dev.sscam.render.MapTitle;
 import dev.sscam.render.Overlay;
+import dev.sscam.render.PngWriter;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
-import javax.imageio.ImageIO;
 
 /** A map in the forms the server hands out: PNG overlay, jet heatmap, NPY and base64 float32. */
 final class MapPictures {
@@ -54,12 +52,6 @@ final class MapPictures {
   }
 
   static byte[] png(BufferedImage img) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(img, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return PngWriter.bytes(img);
   }
 }
