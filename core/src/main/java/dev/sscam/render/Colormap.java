@@ -20,11 +20,15 @@ public final class Colormap {
   private static final double[][] BLUE = {{0, 0.5}, {0.11, 1}, {0.34, 1}, {0.65, 0}, {1, 0}};
   private static final int N = 256;
   private static final double[][] LUT = new double[N][];
+  /** LUT packed as {@link #jet} returns it (an overlay looks up every pixel). */
+  private static final int[] PACKED = new int[N];
 
   static {
     for (int i = 0; i < N; i++) {
       double x = i / (double) (N - 1);
-      LUT[i] = new double[] {segment(RED, x), segment(GREEN, x), segment(BLUE, x)};
+      double[] c = {segment(RED, x), segment(GREEN, x), segment(BLUE, x)};
+      LUT[i] = c;
+      PACKED[i] = ((int) (c[0] * 255) << 16) | ((int) (c[1] * 255) << 8) | (int) (c[2] * 255);
     }
   }
 
@@ -44,11 +48,14 @@ public final class Colormap {
 
   /** jet(v) as (r, g, b) in [0, 1], matplotlib's float output; NaN is rejected. */
   public static double[] jetComponents(double v) {
+    return LUT[index(v)].clone();
+  }
+
+  private static int index(double v) {
     if (Double.isNaN(v)) {
       throw new IllegalArgumentException("colormap value is NaN");
     }
-    int i = v >= 1.0 ? N - 1 : v <= 0.0 ? 0 : (int) (v * N);
-    return LUT[i].clone();
+    return v >= 1.0 ? N - 1 : v <= 0.0 ? 0 : (int) (v * N);
   }
 
   /**
@@ -56,7 +63,6 @@ public final class Colormap {
    * {@code bytes=True} output (which truncates).
    */
   public static int jet(double v) {
-    double[] c = jetComponents(v);
-    return ((int) (c[0] * 255) << 16) | ((int) (c[1] * 255) << 8) | (int) (c[2] * 255);
+    return PACKED[index(v)];
   }
 }

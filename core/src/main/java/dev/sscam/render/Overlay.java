@@ -48,38 +48,45 @@ public final class Overlay {
     int w = picture.getWidth();
     int h = picture.getHeight();
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    // Whole rows in and out, and each column's sampling position computed once, not per pixel.
+    int[] row = new int[w];
+    int[] blended = new int[w];
+    int[] left = new int[w];
+    int[] right = new int[w];
+    double[] tx = new double[w];
+    for (int x = 0; x < w; x++) {
+      double fx = Math.max(0, Math.min(mapWidth - 1, (x + 0.5) * mapWidth / w - 0.5));
+      left[x] = (int) fx;
+      right[x] = Math.min(left[x] + 1, mapWidth - 1);
+      tx[x] = fx - left[x];
+    }
     for (int y = 0; y < h; y++) {
+      picture.getRGB(0, y, w, 1, row, 0, w);
+      double fy = Math.max(0, Math.min(mapHeight - 1, (y + 0.5) * mapHeight / h - 0.5));
+      int top = (int) fy;
+      int bottom = Math.min(top + 1, mapHeight - 1);
+      double ty = fy - top;
       for (int x = 0; x < w; x++) {
-        double e = sample(map, mapWidth, mapHeight, (x + 0.5) * mapWidth / w - 0.5,
-            (y + 0.5) * mapHeight / h - 0.5);
+        double upper = (1 - tx[x]) * value(map, top * mapWidth + left[x])
+            + tx[x] * value(map, top * mapWidth + right[x]);
+        double lower = (1 - tx[x]) * value(map, bottom * mapWidth + left[x])
+            + tx[x] * value(map, bottom * mapWidth + right[x]);
+        double e = (1 - ty) * upper + ty * lower;
         int heat = Colormap.jet(Math.max(0, Math.min(1, e)));
-        int p = picture.getRGB(x, y);
+        int p = row[x];
         int rgb = 0;
         for (int s = 16; s >= 0; s -= 8) {
           double v = (1 - alpha) * ((p >> s) & 0xFF) + alpha * ((heat >> s) & 0xFF);
           rgb |= ((int) Math.round(v)) << s;
         }
-        out.setRGB(x, y, rgb);
+        blended[x] = rgb;
       }
+      out.setRGB(0, y, w, 1, blended, 0, w);
     }
     return out;
   }
 
-  /** Bilinear sample of the map at fractional (fx, fy), edges clamped; NaN counts as 0. */
-  private static double sample(float[] map, int w, int h, double fx, double fy) {
-    fx = Math.max(0, Math.min(w - 1, fx));
-    fy = Math.max(0, Math.min(h - 1, fy));
-    int x0 = (int) fx;
-    int y0 = (int) fy;
-    int x1 = Math.min(x0 + 1, w - 1);
-    int y1 = Math.min(y0 + 1, h - 1);
-    double tx = fx - x0;
-    double ty = fy - y0;
-    double top = (1 - tx) * value(map, y0 * w + x0) + tx * value(map, y0 * w + x1);
-    double bottom = (1 - tx) * value(map, y1 * w + x0) + tx * value(map, y1 * w + x1);
-    return (1 - ty) * top + ty * bottom;
-  }
-
+  /** A map value, NaN counted as 0. */
   private static double value(float[] map, int i) {
     float v = map[i];
     return Float.isNaN(v) ? 0 : v;
