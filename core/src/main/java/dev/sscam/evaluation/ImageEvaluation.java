@@ -15,6 +15,8 @@ import dev.sscam.metrics.InputShape;
 import dev.sscam.metrics.PixelBox;
 import dev.sscam.metrics.Region;
 import dev.sscam.model.OnnxClassifier;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,6 +34,12 @@ import java.util.List;
  *       question then is whether E falls on the annotated object. Skipped without boxes;
  *   <li>the same game over the object mask when the item has one, and the boxes' area share.
  * </ul>
+ *
+ * <p>A map identical, float for float, to one already scored on the same image for the same class
+ * scores the same figures (every figure is a function of the image, the class and E), so it is not
+ * scored again: on a CNN whose head is global pooling then a linear layer, Grad-CAM, HiResCAM and
+ * XGrad-CAM give one map and LayerCAM and Grad-CAM element-wise another, and {@code --methods all}
+ * saves their deletion and insertion passes. Not for concurrent use (one per thread).
  */
 public final class ImageEvaluation {
   private final OnnxClassifier model;
@@ -40,6 +48,12 @@ public final class ImageEvaluation {
   private final DeletionInsertion causal;
   private final InputShape shape;
   private EvaluationFigure figure;
+  /** The maps scored so far on {@link #scoredItem}, with their figures. */
+  private final List<Scored> scored = new ArrayList<>();
+  private String scoredItem;
+  private int scoredMaps;
+
+  private record Scored(int cls, float[] explanation, ImageResult result) {}
 
   /**
    * @param model the classifier (not closed here)
@@ -92,6 +106,18 @@ public final class ImageEvaluation {
     if (figure != null) {
       figure.record(item, model.card().preprocessing(), method.id(), e);
     }
+    if (!item.id().equals(scoredItem)) {
+      scored.clear();
+      scoredItem = item.id();
+    }
+    for (Scored earlier : scored) {
+      if (earlier.cls() == c && Arrays.equals(earlier.explanation(), e)) {
+        ImageResult r = earlier.result();
+        return new ImageResult(item.id(), c, item.label(), method.id(), r.y(), r.o(), r.drop(), r.increase(),
+            r.deletionAuc(), r.insertionAuc(), r.energy(), r.boxShare(), r.maskEnergy(), map.allZero(),
+            (System.nanoTime() - start) / 1e9, r.deletion().clone(), r.insertion().clone());
+      }
+    }
     ClassProbability p = probability();
     double y = p.probabilities(x, 1, c)[0];
     double o = p.probabilities(masked(x, e), 1, c)[0];
@@ -113,9 +139,17 @@ public final class ImageEvaluation {
       maskEnergy = EnergyPointingGame.score(e, region).percent();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new ImageResult(item.id(), c, item.label(), method.id(), y, o, drop, increase,
+    ImageResult result = new ImageResult(item.id(), c, item.label(), method.id(), y, o, drop, increase,
         deletion.aucPercent(), insertion.aucPercent(), energy, boxShare, maskEnergy, map.allZero(), seconds,
         deletion.probabilities(), insertion.probabilities());
+    scored.add(new Scored(c, e, result));
+    scoredMaps++;
+    return result;
+  }
+
+  /** How many maps this evaluator has scored (a map identical to one scored before is not counted). */
+  int scoredMaps() {
+    return scoredMaps;
   }
 
   /** The drop {@code 100·max(0, Y − O)/Y} (0 when {@code Y = 0}). */
