@@ -78,6 +78,8 @@ public final class EvaluationReport {
   private final Map<String, Map<String, PairedDifference>> paired = new LinkedHashMap<>();
   /** Metric key → method → its rank among the methods on the complete images. */
   private final Map<String, Map<String, MethodRanks.Rank>> ranks = new LinkedHashMap<>();
+  /** Per ranked metric, how many images the ranks are over. */
+  private final Map<String, Integer> rankedImages = new LinkedHashMap<>();
   private final Map<String, double[]> meanDeletion = new LinkedHashMap<>();
   private final Map<String, double[]> meanInsertion = new LinkedHashMap<>();
   private final EvaluationConfig config;
@@ -139,8 +141,10 @@ public final class EvaluationReport {
     }
     this.winRate = WinRate.matrix(y, masked);
     if (methods.size() > 1) {
-      RANKED.forEach((key, better) -> pairedValues(complete, key)
-          .ifPresent(values -> ranks.put(key, MethodRanks.of(values, better, new Bootstrap(seed)))));
+      RANKED.forEach((key, better) -> pairedValues(complete, key).ifPresent(values -> {
+        ranks.put(key, MethodRanks.of(values, better, new Bootstrap(seed)));
+        rankedImages.put(key, values.values().iterator().next().length);
+      }));
     }
     if (methods.contains(BASELINE)) {
       for (String key : PAIRED_METRICS) {
@@ -485,7 +489,11 @@ public final class EvaluationReport {
     return sb.append("; score-based methods only)").toString();
   }
 
-  /** The report as CSV: one row per method × metric with mean, CI and n. */
+  /**
+   * The report as CSV: one row per method × metric with mean, CI and n; the win rates; each method's
+   * rank on each ranked metric as {@code METHOD,rank_METRIC,RANK,LOW,HIGH,IMAGES}; Wilcoxon p values;
+   * skipped images.
+   */
   public String csv() {
     StringBuilder sb = new StringBuilder("method,metric,mean,ci_low,ci_high,n\n");
     for (String m : methods) {
@@ -507,6 +515,10 @@ public final class EvaluationReport {
         }
       }
     }
+    // Ranks: mean = the rank, ci = its bootstrap interval, n = images ranked over.
+    ranks.forEach((metric, byMethod) -> byMethod.forEach((m, r) -> sb.append(m).append(",rank_").append(metric)
+        .append(',').append(r.rank()).append(',').append(r.low()).append(',').append(r.high()).append(',')
+        .append(rankedImages.get(metric)).append('\n')));
     wilcoxon.forEach((m, r) -> sb.append(m).append(",wilcoxon_p_vs_").append(BASELINE).append(',')
         .append(r.pValue()).append(",,,").append(r.nonZeroPairs()).append('\n'));
     for (SkippedItem k : skipped) {

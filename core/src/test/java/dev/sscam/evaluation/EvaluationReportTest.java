@@ -94,7 +94,9 @@ class EvaluationReportTest {
         .contains("## Paired differences vs score-cam").contains("| grad-cam | +1.67 [").contains("+5.00 [5.00, 5.00], p=0.149 (n=3)")
         .contains("## Rank among the 2 methods").contains("| grad-cam | 2 [1–2] | 1 [1] | 2 [2] | 2 [2] | 2 [2] |");
     String csv = Files.readString(dir.resolve("report.csv"));
-    assertThat(csv).contains("score-cam,drop,40.0,").contains("grad-cam,win_vs_score-cam,33.33");
+    assertThat(csv).contains("score-cam,drop,40.0,").contains("grad-cam,win_vs_score-cam,33.33")
+        .contains("grad-cam,rank_drop,2,1,2,3\n").contains("score-cam,rank_increase,2,1,2,3\n")
+        .contains("grad-cam,rank_energy,2,2,2,");
     String html = Files.readString(dir.resolve("report.html"));
     assertThat(html).contains("Table I").contains("Table II").contains("Table III").contains("data:image/png;base64,")
         .contains("<td>66.67</td>").contains("Paired differences vs score-cam").contains("Rank among the 2 methods")
