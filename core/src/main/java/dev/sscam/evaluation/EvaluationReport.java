@@ -9,6 +9,7 @@ import dev.sscam.metrics.MetricSummary;
 import dev.sscam.metrics.PairedTest;
 import dev.sscam.metrics.WinRate;
 import dev.sscam.render.HtmlTemplate;
+import dev.sscam.render.PngWriter;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -591,7 +592,8 @@ public final class EvaluationReport {
     }
     page.put("curves", chart("Deletion", meanDeletion) + chart("Insertion", meanInsertion));
     if (dir != null) {
-      EvaluationFigure.grid(dir, methods, 160).ifPresent(grid -> page.put("figure", img("Figure 3", png(grid))));
+      EvaluationFigure.grid(dir, methods, 160)
+          .ifPresent(grid -> page.put("figure", img("Figure 3", PngWriter.bytes(grid))));
     }
     page.put("appendix", appendixHtml);
     page.put("provenance", provenance());
@@ -630,10 +632,6 @@ public final class EvaluationReport {
 
   private static String img(String alt, byte[] png) {
     return "<img alt=\"" + esc(alt) + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\">\n";
-  }
-
-  private static byte[] png(java.awt.image.BufferedImage image) {
-    return dev.sscam.render.PngWriter.bytes(image);
   }
 
   /** sscam's, ONNX Runtime's and Java's versions, for provenance. */

@@ -4,6 +4,7 @@ import com.pngencoder.PngEncoder;
 import dev.sscam.SscamException;
 import dev.sscam.io.AtomicFile;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -27,25 +28,19 @@ public final class PngWriter {
 
   /** {@code image} as the bytes of a PNG file. */
   public static byte[] bytes(BufferedImage image) {
-    try {
-      return encoder(image).toBytes();
-    } catch (UncheckedIOException | IllegalArgumentException e) {
-      throw new SscamException("cannot encode the picture as PNG: " + e.getMessage(), e);
-    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    encode(image, out);
+    return out.toByteArray();
   }
 
   /** Writes {@code image} as PNG to {@code out} (left open). */
   public static void encode(BufferedImage image, OutputStream out) {
     try {
-      encoder(image).toStream(out);
+      // One thread: callers that write many pictures parallelise over pictures, not within one.
+      new PngEncoder().withBufferedImage(image).withCompressionLevel(LEVEL).withPredictorEncoding(true)
+          .withMultiThreadedCompressionEnabled(false).toStream(out);
     } catch (UncheckedIOException | IllegalArgumentException e) {
       throw new SscamException("cannot encode the picture as PNG: " + e.getMessage(), e);
     }
-  }
-
-  private static PngEncoder encoder(BufferedImage image) {
-    // One thread: callers that write many pictures parallelise over pictures, not within one.
-    return new PngEncoder().withBufferedImage(image).withCompressionLevel(LEVEL).withPredictorEncoding(true)
-        .withMultiThreadedCompressionEnabled(false);
   }
 }

@@ -11,6 +11,7 @@ import dev.sscam.cam.SaliencyMap;
 import dev.sscam.io.ListeningPort;
 import dev.sscam.model.OnnxClassifier;
 import dev.sscam.render.HtmlTemplate;
+import dev.sscam.render.PngWriter;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -336,7 +337,7 @@ public final class ExplainServer implements AutoCloseable {
     if (job.image() == null) {
       throw ApiError.notFound("the image of job " + job.id() + " is not decoded yet");
     }
-    ctx.contentType("image/png").result(MapPictures.png(job.image().picture()));
+    ctx.contentType("image/png").result(PngWriter.bytes(job.image().picture()));
   }
 
   private void mapFile(Context ctx) throws JsonProcessingException {

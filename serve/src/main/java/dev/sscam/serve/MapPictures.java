@@ -7,7 +7,6 @@ import dev.sscam.render.MapTitle;
 import dev.sscam.render.Overlay;
 import dev.sscam.render.PngWriter;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
@@ -18,7 +17,7 @@ final class MapPictures {
 
   /** The image with E overlaid and titled, as {@code sscam explain} writes {@code STEM.METHOD.png}. */
   static byte[] overlayPng(BufferedImage picture, SaliencyMap s, String methodTitle) {
-    return png(Overlay.render(picture, s.explanation(), s.width(), s.height(), MapTitle.of(s, methodTitle)));
+    return PngWriter.bytes(Overlay.render(picture, s.explanation(), s.width(), s.height(), MapTitle.of(s, methodTitle)));
   }
 
   /** E alone in the jet colormap, at input resolution (the explorer lays it over the image). */
@@ -31,7 +30,7 @@ final class MapPictures {
         img.setRGB(x, y, Colormap.jet(Float.isNaN(v) ? 0 : v));
       }
     }
-    return png(img);
+    return PngWriter.bytes(img);
   }
 
   /** E as {@code sscam explain --npy} writes {@code STEM.METHOD.npy}: float32, H×W. */
@@ -49,9 +48,5 @@ final class MapPictures {
     ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(values);
     return Base64.getEncoder().encodeToString(b.array());
-  }
-
-  static byte[] png(BufferedImage img) {
-    return PngWriter.bytes(img);
   }
 }
