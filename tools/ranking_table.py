@@ -37,8 +37,7 @@ def main():
         if name == "report":
             name = os.path.basename(os.path.dirname(os.path.abspath(path)))
         columns.append((name, r, n))
-    print("| method | " + " | ".join(f"{m} ({label}, of {n})" for m, _, n in columns for _, label in METRICS
-                                        if (m, label)) + " |")
+    print("| method | " + " | ".join(f"{m} ({label}, of {n})" for m, _, n in columns for _, label in METRICS) + " |")
     print("|---|" + "---|" * (len(columns) * len(METRICS)))
     for method in a.methods.split(","):
         cells = []
