@@ -23,6 +23,7 @@ public final class CamContext {
   private BilinearUpsample upsample;
   private Double baseline;
   private LayerGradients gradients;
+  private LayerGradients companionGradients;
   private long gradientPasses;
 
   CamContext(OnnxClassifier model, TargetLayer layer, float[] input, float[] activations, float[] logits,
@@ -155,6 +156,19 @@ public final class CamContext {
       gradientPasses = 1;
     }
     return gradients;
+  }
+
+  /**
+   * The gradients, for class c, of the images after {@code X0} in the method's
+   * {@link CamMethod#gradientBatch}, computed in one batch with {@code X0}; null when the method has
+   * none or the context was made without them.
+   */
+  public synchronized LayerGradients companionGradients() {
+    return companionGradients;
+  }
+
+  synchronized void companionGradients(LayerGradients g) {
+    this.companionGradients = g;
   }
 
   /**

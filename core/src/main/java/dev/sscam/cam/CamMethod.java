@@ -33,6 +33,17 @@ public interface CamMethod {
     return false;
   }
 
+  /**
+   * {@code X0} followed by the other images (3×H×W each) whose gradients {@code ∂z_c/∂A} the method
+   * reads for {@code X0}'s class c, or null: Smooth Grad-CAM++'s noisy copies. The explainer runs
+   * them in one batch with {@code X0}, whose logits choose c for all of them (a batch of 1 + n costs
+   * less than a pass of 1 and a batch of n), and hands the others' gradients to the method as
+   * {@link CamContext#companionGradients()}.
+   */
+  default float[] gradientBatch(CamOptions options, float[] input) {
+    return null;
+  }
+
   /** How the method's normalised map enters a fusion of layers (torchcam's {@code _scale_cams}): as it is, but for LayerCAM. */
   default FusionScale fusionScale() {
     return FusionScale.NONE;

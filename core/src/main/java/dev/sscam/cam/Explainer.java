@@ -79,12 +79,20 @@ public final class Explainer {
     long t0 = System.nanoTime();
     TargetLayer layer = model.layer(options.layer());
     CamContext ctx;
-    if (method.readsGradientOfInput()) {
-      // one forward pass: logits (to choose c), A and the head's side inputs, then the head's gradient
-      LayerGradients g = model.gradients(input, 1, layer, (i, z) -> chooseClass(options.targetClass(), z));
-      float[] z = g.logits()[0];
-      ctx = new CamContext(model, layer, input, g.activations(), z, chooseClass(options.targetClass(), z), options,
-          progress, g);
+    float[] batch = method.gradientBatch(options, input);
+    if (batch != null || method.readsGradientOfInput()) {
+      // one forward pass: logits (to choose c), A and the head's side inputs, then the head's gradient;
+      // the method's other images take X0's class, in the same batch
+      int count = batch == null ? 1 : batch.length / input.length;
+      LayerGradients g = model.gradients(batch == null ? input : batch, count, layer,
+          OnnxClassifier.ClassChoice.ofFirstImage(options.targetClass()));
+      LayerGradients first = count == 1 ? g : g.images(0, 1);
+      float[] z = first.logits()[0];
+      ctx = new CamContext(model, layer, input, first.activations(), z, chooseClass(options.targetClass(), z), options,
+          progress, first);
+      if (count > 1) {
+        ctx.companionGradients(g.images(1, count));
+      }
     } else {
       LayerActivations act = model.activations(input, 1, layer);
       float[] z = act.logits()[0];

@@ -17,6 +17,7 @@ import dev.sscam.ModelUnsupportedException;
 import dev.sscam.SscamException;
 import dev.sscam.onnx.GraphSurgery;
 import dev.sscam.onnx.OnnxModelFile;
+import dev.sscam.onnx.gradient.ForwardBackwardSession;
 import dev.sscam.onnx.gradient.GradientGraph;
 import dev.sscam.onnx.gradient.HeadForward;
 import dev.sscam.onnx.gradient.HeadGradient;
@@ -24,11 +25,13 @@ import dev.sscam.onnx.gradient.HeadGradientSession;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -269,14 +272,71 @@ public final class OnnxClassifier implements AutoCloseable {
     if (classes.length != n) {
       throw new IllegalArgumentException("need one class per image: " + classes.length + " for " + n);
     }
-    return gradients(inputs, n, layer, (image, logits) -> classes[image]);
+    return gradients(inputs, n, layer, new ClassChoice() {
+      @Override
+      public int of(int image, float[] z) {
+        return classes[image];
+      }
+
+      @Override
+      public int known(int image) {
+        return classes[image];
+      }
+    });
   }
 
   /** Chooses the class whose logit an image's gradient is taken of, once its logits are known. */
   @FunctionalInterface
   public interface ClassChoice {
+    /** {@link #known}: the image's class is its own top-1, if {@link #of} agrees. */
+    int TOP_ONE = -1;
+    /** {@link #known}: the image takes the class chosen for image 0 of the call ({@link #of} is not asked). */
+    int FIRST_IMAGES = -2;
+    /** {@link #known}: nothing is known before the logits ({@link #of} decides after a forward run). */
+    int UNKNOWN = -3;
+
     /** The class of image {@code image} (0-based in the call), given its logits {@code z}. */
     int of(int image, float[] z);
+
+    /**
+     * What is known of image {@code image}'s class before its logits are: the class; or
+     * {@link #TOP_ONE}, its top-1, seeded in the same run as the logits and kept if {@link #of}
+     * agrees (otherwise the batch runs again with the class {@code of} chooses); or
+     * {@link #FIRST_IMAGES} (not for image 0); or {@link #UNKNOWN}. Any of the first three lets
+     * the forward pass and the gradient run as one ({@link ForwardBackwardSession}).
+     */
+    default int known(int image) {
+      return UNKNOWN;
+    }
+
+    /**
+     * Image 0's class is {@code requested}, or its top-1 when that is -1; every other image takes
+     * image 0's class (an image and its perturbed copies in one batch).
+     */
+    static ClassChoice ofFirstImage(int requested) {
+      return new ClassChoice() {
+        @Override
+        public int of(int image, float[] z) {
+          return requested >= 0 ? requested : topOne(z);
+        }
+
+        @Override
+        public int known(int image) {
+          return image > 0 ? FIRST_IMAGES : Math.max(requested, TOP_ONE);
+        }
+      };
+    }
+
+    /** The index of the largest logit (the first of equal ones, as ONNX's ArgMax). */
+    private static int topOne(float[] z) {
+      int best = 0;
+      for (int i = 1; i < z.length; i++) {
+        if (z[i] > z[best]) {
+          best = i;
+        }
+      }
+      return best;
+    }
   }
 
   /**
@@ -284,6 +344,9 @@ public final class OnnxClassifier implements AutoCloseable {
    * own logits by {@code choice} between the forward pass and the head's gradient: one full forward
    * pass gives the logits, the activations and the gradient's side inputs (the top-1 class's
    * gradient needs no separate pass to find the top-1).
+   *
+   * <p>A batch size seen before runs forward and backward in one session ({@link ForwardBackwardSession});
+   * the first time, the forward run and the head's gradient graph run in two.
    */
   public LayerGradients gradients(float[] inputs, int n, TargetLayer layer, ClassChoice choice) {
     checkInputs(inputs, n);
@@ -293,37 +356,24 @@ public final class OnnxClassifier implements AutoCloseable {
     float[] grads = new float[n * per];
     float[][] logits = new float[n][];
     int imagePer = imageSize();
+    int[] firstClass = {-1};
+    if (choice.known(0) == ClassChoice.FIRST_IMAGES) {
+      throw new IllegalArgumentException("image 0 cannot take the class of image 0");
+    }
     for (int start = 0; start < n; start += batchSize) {
       int count = Math.min(batchSize, n - start);
       int feedCount = fixedBatch > 0 ? fixedBatch : count;
       FloatBuffer batch = inputBuffer(inputs, start * imagePer, count * imagePer, feedCount * imagePer);
       long[] shape = {feedCount, 3, card.height(), card.width()};
-      try (OnnxTensor t = OnnxTensor.createTensor(ENV, batch, shape);
-          OrtSession.Result r = plan.forward.run(Map.of(inputName, t), plan.outputs)) {
-        FloatBuffer z = ((OnnxTensor) r.get(outputName).orElseThrow()).getFloatBuffer();
-        float[] seed = new float[feedCount * numClasses];
-        for (int i = 0; i < count; i++) {
-          logits[start + i] = new float[numClasses];
-          z.get(logits[start + i]);
-          int c = choice.of(start + i, logits[start + i]);
-          if (c < 0 || c >= numClasses) {
-            throw new SscamException("class index " + c + " is out of range: the model has " + numClasses
-                + " classes (0.." + (numClasses - 1) + ")");
-          }
-          seed[i * numClasses + c] = 1f;
+      try (OnnxTensor t = OnnxTensor.createTensor(ENV, batch, shape)) {
+        BatchGradients b = mergedRun(plan, t, start, count, feedCount, choice, firstClass);
+        if (b == null) {
+          b = twoSessionRun(plan, layer, t, start, count, feedCount, choice, firstClass);
         }
-        Map<String, OnnxTensor> feeds = new HashMap<>();
-        feeds.put(plan.graph.activationInput(), (OnnxTensor) r.get(layer.tensor()).orElseThrow());
-        for (String fed : plan.graph.forwardFeeds()) {
-          feeds.put(fed, (OnnxTensor) r.get(fed).orElseThrow());
-        }
-        float[] g = plan.session.gradient(feeds, seed, feedCount, numClasses);
         // Activations and gradients are read alike: NHWC transposed, prefix tokens dropped.
-        System.arraycopy(layer.reading().toChannelsFirst(g, count), 0, grads, start * per, count * per);
-        FloatBuffer a = ((OnnxTensor) r.get(layer.tensor()).orElseThrow()).getFloatBuffer();
-        float[] raw = new float[count * layer.rawSize()];
-        a.get(raw);
-        System.arraycopy(layer.reading().toChannelsFirst(raw, count), 0, acts, start * per, count * per);
+        System.arraycopy(layer.reading().toChannelsFirst(b.gradient(), count), 0, grads, start * per, count * per);
+        System.arraycopy(layer.reading().toChannelsFirst(b.activation(), count), 0, acts, start * per, count * per);
+        System.arraycopy(b.logits(), 0, logits, start, count);
       } catch (OrtException e) {
         throw new SscamException("ONNX Runtime failed computing gradients: " + firstLine(e.getMessage()), e);
       }
@@ -332,6 +382,99 @@ public final class OnnxClassifier implements AutoCloseable {
     NonFiniteOutputException.requireFinite(acts, per, 0, n, "activations at " + layer.name());
     NonFiniteOutputException.requireFinite(grads, per, 0, n, "gradients at " + layer.name());
     return new LayerGradients(layer, n, acts, grads, logits);
+  }
+
+  /** One batch's logits, and its activations and gradients in the layer's own layout (at least {@code count} samples). */
+  private record BatchGradients(float[][] logits, float[] activation, float[] gradient) {}
+
+  /**
+   * The batch through the merged forward-backward session, or null when its size has none yet or
+   * a class {@code choice} picks from the logits is not the top-1 the run seeded.
+   *
+   * @param firstClass [0]: the class of image 0 of the call once known (set here), else -1
+   */
+  private BatchGradients mergedRun(GradientPlan plan, OnnxTensor t, int start, int count, int feedCount,
+      ClassChoice choice, int[] firstClass) {
+    float[] given = new float[feedCount * numClasses];
+    float[] topOne = new float[feedCount];
+    float[] firstTopOne = new float[feedCount];
+    int[] known = new int[count];
+    int first = start == 0 && choice.known(0) >= 0 ? choice.known(0) : firstClass[0];
+    for (int i = 0; i < count; i++) {
+      known[i] = choice.known(start + i);
+      if (known[i] == ClassChoice.FIRST_IMAGES && first >= 0) {
+        known[i] = first;
+      }
+      if (known[i] >= numClasses || known[i] < ClassChoice.FIRST_IMAGES) {
+        return null; // unknown until the logits are: or a bad class, which the two-session path reports
+      }
+      if (known[i] >= 0) {
+        given[i * numClasses + known[i]] = 1f;
+      } else if (known[i] == ClassChoice.TOP_ONE) {
+        topOne[i] = 1f;
+      } else {
+        firstTopOne[i] = 1f;
+      }
+    }
+    Optional<ForwardBackwardSession.Outputs> run = plan.merged.run(t, feedCount, given, topOne, firstTopOne);
+    if (run.isEmpty()) {
+      return null;
+    }
+    ForwardBackwardSession.Outputs o = run.get();
+    float[][] logits = new float[count][];
+    int seededFirst = firstClass[0];
+    for (int i = 0; i < count; i++) {
+      logits[i] = Arrays.copyOfRange(o.logits(), i * numClasses, (i + 1) * numClasses);
+      int seeded = known[i] >= 0 ? known[i] : known[i] == ClassChoice.TOP_ONE ? (int) o.topOne()[i] : seededFirst;
+      if (known[i] != ClassChoice.FIRST_IMAGES && choice.of(start + i, logits[i]) != seeded) {
+        return null;
+      }
+      if (start + i == 0) {
+        seededFirst = seeded;
+      }
+    }
+    firstClass[0] = seededFirst;
+    return new BatchGradients(logits, o.activation(), o.gradient());
+  }
+
+  /** The batch through the forward session, then the head's gradient session. */
+  private BatchGradients twoSessionRun(GradientPlan plan, TargetLayer layer, OnnxTensor t, int start, int count,
+      int feedCount, ClassChoice choice, int[] firstClass) throws OrtException {
+    try (OrtSession.Result r = plan.forward.run(Map.of(inputName, t), plan.outputs)) {
+      FloatBuffer z = ((OnnxTensor) r.get(outputName).orElseThrow()).getFloatBuffer();
+      float[] seed = new float[feedCount * numClasses];
+      float[][] logits = new float[count][];
+      for (int i = 0; i < count; i++) {
+        logits[i] = new float[numClasses];
+        z.get(logits[i]);
+        int c = choice.known(start + i) == ClassChoice.FIRST_IMAGES ? firstClass[0] : choice.of(start + i, logits[i]);
+        if (c < 0 || c >= numClasses) {
+          throw new SscamException("class index " + c + " is out of range: the model has " + numClasses
+              + " classes (0.." + (numClasses - 1) + ")");
+        }
+        if (start + i == 0) {
+          firstClass[0] = c;
+        }
+        seed[i * numClasses + c] = 1f;
+      }
+      Map<String, OnnxTensor> feeds = new HashMap<>();
+      feeds.put(plan.graph.activationInput(), (OnnxTensor) r.get(layer.tensor()).orElseThrow());
+      for (String fed : plan.graph.forwardFeeds()) {
+        feeds.put(fed, (OnnxTensor) r.get(fed).orElseThrow());
+      }
+      float[] g = plan.session.gradient(feeds, seed, feedCount, numClasses);
+      plan.merged.sighted(feedCount, () -> plan.session.graphFor(feeds));
+      FloatBuffer a = ((OnnxTensor) r.get(layer.tensor()).orElseThrow()).getFloatBuffer();
+      float[] raw = new float[count * layer.rawSize()];
+      a.get(raw);
+      return new BatchGradients(logits, raw, g);
+    }
+  }
+
+  /** How many batch sizes run forward and backward in one session at {@code layer} (for tests). */
+  synchronized int mergedGradientShapes(TargetLayer layer) {
+    GradientPlan plan = gradientPlans.get(layer.tensor());
+    return plan == null ? 0 : plan.merged.mergedShapes();
   }
 
   /** Edits one copy of an image's activations at a layer, in the layer's own tensor layout. */
@@ -504,13 +647,16 @@ public final class OnnxClassifier implements AutoCloseable {
         }
         throw e;
       }
-      plan = new GradientPlan(graph, forward, session, new HashSet<>(outs));
+      ForwardBackwardSession merged =
+          new ForwardBackwardSession(ENV, file.proto(), inputName, outputName, numClasses, this::sessionOptions);
+      plan = new GradientPlan(graph, forward, session, merged, new HashSet<>(outs));
       gradientPlans.put(layer.tensor(), plan);
     }
     return plan;
   }
 
-  private record GradientPlan(GradientGraph graph, OrtSession forward, HeadGradientSession session, Set<String> outputs) {}
+  private record GradientPlan(GradientGraph graph, OrtSession forward, HeadGradientSession session,
+      ForwardBackwardSession merged, Set<String> outputs) {}
 
   /**
    * Runs {@code s} on images {@code start..start+count-1} and copies the named outputs (the first
@@ -700,6 +846,7 @@ public final class OnnxClassifier implements AutoCloseable {
       for (GradientPlan p : gradientPlans.values()) {
         p.forward().close();
         p.session().close();
+        p.merged().close();
       }
       gradientPlans.clear();
       for (HeadPlan p : headPlans.values()) {

@@ -2,6 +2,7 @@ package dev.sscam.cam.gradient;
 
 import dev.sscam.cam.CamContext;
 import dev.sscam.cam.CamMethod;
+import dev.sscam.cam.CamOptions;
 import dev.sscam.cam.ChannelWeights;
 import dev.sscam.model.LayerGradients;
 import java.util.stream.IntStream;
@@ -25,20 +26,38 @@ public final class SmoothGradCamPlusPlus implements CamMethod {
     return "Smooth Grad-CAM++";
   }
 
+  /** {@code X0} and its n noisy copies, whose gradients {@link #weights} averages. */
+  @Override
+  public float[] gradientBatch(CamOptions options, float[] x0) {
+    int n = options.smoothSamples();
+    float[] batch = new float[(n + 1) * x0.length];
+    System.arraycopy(x0, 0, batch, 0, x0.length);
+    addNoisyCopies(options, x0, batch, x0.length);
+    return batch;
+  }
+
+  /** Writes {@code X0 + ε_s}, s = 0..n-1, into {@code dst} from {@code offset}. */
+  private static void addNoisyCopies(CamOptions options, float[] x0, float[] dst, int offset) {
+    double sigma = options.smoothSigma();
+    // Each noisy copy has its own seeded stream, the same for every image of the run (SmoothingNoise).
+    IntStream.range(0, options.smoothSamples()).parallel().forEach(s -> {
+      float[] terms = SmoothingNoise.terms(options.seed(), SALT, s, sigma, x0.length);
+      int at = offset + s * x0.length;
+      for (int p = 0; p < x0.length; p++) {
+        dst[at + p] = x0[p] + terms[p];
+      }
+    });
+  }
+
   @Override
   public ChannelWeights weights(CamContext ctx) {
     int n = ctx.options().smoothSamples();
-    double sigma = ctx.options().smoothSigma();
-    float[] x0 = ctx.input();
-    float[] noisy = new float[n * x0.length];
-    // Each noisy copy has its own seeded stream, the same for every image of the run (SmoothingNoise).
-    IntStream.range(0, n).parallel().forEach(s -> {
-      float[] terms = SmoothingNoise.terms(ctx.options().seed(), SALT, s, sigma, x0.length);
-      for (int p = 0; p < x0.length; p++) {
-        noisy[s * x0.length + p] = x0[p] + terms[p];
-      }
-    });
-    LayerGradients lg = ctx.gradients(noisy, n);
+    LayerGradients lg = ctx.companionGradients();
+    if (lg == null || lg.n() != n) {
+      float[] noisy = new float[n * ctx.input().length];
+      addNoisyCopies(ctx.options(), ctx.input(), noisy, 0);
+      lg = ctx.gradients(noisy, n);
+    }
     int size = ctx.featureSize();
     int k = ctx.channels();
     int per = k * size;

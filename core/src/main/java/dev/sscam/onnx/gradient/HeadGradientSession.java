@@ -119,6 +119,15 @@ public final class HeadGradientSession implements AutoCloseable {
     }
   }
 
+  /**
+   * The graph that {@link #gradient} runs for these feeds: the pruned one for their shapes where
+   * there is one, else the general one.
+   */
+  public GradientGraph graphFor(Map<String, OnnxTensor> feeds) {
+    Pruned p = prunedFor(feeds);
+    return p == GENERAL ? graph : p.graph();
+  }
+
   /** The compiled graph this session runs. */
   public GradientGraph graph() {
     return graph;
