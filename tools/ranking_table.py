@@ -37,16 +37,15 @@ def main():
         if name == "report":
             name = os.path.basename(os.path.dirname(os.path.abspath(path)))
         columns.append((name, r, n))
-    print("| method | " + " | ".join(f"{m} ({label}, of {n})" for m, _, n in columns for _, label in METRICS) + " |")
-    print("|---|" + "---|" * (len(columns) * len(METRICS)))
-    for method in a.methods.split(","):
-        cells = []
-        for _, r, _ in columns:
+    print("| model | method | " + " | ".join(label for _, label in METRICS) + " |")
+    print("|---|---|" + "---|" * len(METRICS))
+    for model, r, n in columns:
+        for method in a.methods.split(","):
+            cells = []
             for key, _ in METRICS:
                 v = r.get((method, key))
                 cells.append("–" if v is None else (f"{v[0]} [{v[1]}]" if v[1] == v[2] else f"{v[0]} [{v[1]}–{v[2]}]"))
-        print(f"| {method} | " + " | ".join(cells) + " |")
-
+            print(f"| {model} (of {n}) | {method} | " + " | ".join(cells) + " |")
 
 if __name__ == "__main__":
     main()
