@@ -65,7 +65,8 @@ class ExecutorThreadsTest {
 
   /**
    * The pool threads one classifier opened with {@code threads} intra-op threads adds once it has
-   * run every session the job's methods use; they end when it is closed.
+   * run every session the job's methods use; they end when it is closed. Two images: a batch size
+   * gets its merged forward-backward session the second time it is seen.
    */
   static int poolThreadsOfOneClassifier(int threads) throws Exception {
     int before = NativeThreads.foreign();
@@ -74,7 +75,7 @@ class ExecutorThreadsTest {
       Path out = java.nio.file.Files.createTempDirectory("sscam-threads");
       try {
         Evaluation.run(model, new Evaluation.Settings(EvaluateJobTest.DATA, Methods.parse(List.of(EvaluateJobTest.METHODS)),
-            1, EvaluateJobTest.SEED, EvaluateJobTest.SAMPLES, 2, EvaluateJobTest.STEP, out, Preset.DEFAULT.id()),
+            2, EvaluateJobTest.SEED, EvaluateJobTest.SAMPLES, 2, EvaluateJobTest.STEP, out, Preset.DEFAULT.id()),
             n -> { }, (d, t, r) -> { });
       } finally {
         HadoopStorage.deleteTree(out);
