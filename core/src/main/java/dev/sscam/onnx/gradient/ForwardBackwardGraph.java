@@ -70,14 +70,14 @@ public final class ForwardBackwardGraph {
     if (from > to) {
       throw new SscamException("the gradient graph's opset " + to + " is older than the model's " + from);
     }
-    Set<String> modelNames = names(mg);
+    Set<String> modelNames = HeadGradient.allNames(mg);
     String prefix = prefixNotIn(modelNames);
 
     // The model's nodes, in the gradient graph's opset; the constants an upgrade needs become
     // initializers named apart from both graphs.
     OnnxGraphBuilder sink = new OnnxGraphBuilder("upgrade_constants").opset(to);
     sink.reserveNames(modelNames);
-    sink.reserveNames(names(gg));
+    sink.reserveNames(HeadGradient.allNames(gg));
     List<NodeProto> forward = new ArrayList<>();
     if (from == to) {
       forward.addAll(mg.getNodeList());
@@ -241,19 +241,5 @@ public final class ForwardBackwardGraph {
         return p;
       }
     }
-  }
-
-  private static Set<String> names(GraphProto graph) {
-    Set<String> names = new HashSet<>();
-    for (NodeProto n : graph.getNodeList()) {
-      names.addAll(n.getInputList());
-      names.addAll(n.getOutputList());
-      names.add(n.getName());
-    }
-    graph.getInitializerList().forEach(t -> names.add(t.getName()));
-    for (List<ValueInfoProto> infos : List.of(graph.getInputList(), graph.getOutputList(), graph.getValueInfoList())) {
-      infos.forEach(v -> names.add(v.getName()));
-    }
-    return names;
   }
 }

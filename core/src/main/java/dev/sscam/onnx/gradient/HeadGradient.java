@@ -305,7 +305,8 @@ public final class HeadGradient {
     return emitter.op("Sum", terms.toArray(new String[0]));
   }
 
-  private static Set<String> allNames(GraphProto graph) {
+  /** Every name the graph uses: node inputs, outputs and names, initializers, inputs, outputs, value infos. */
+  static Set<String> allNames(GraphProto graph) {
     Set<String> names = new HashSet<>();
     for (NodeProto n : graph.getNodeList()) {
       names.addAll(n.getInputList());
