@@ -210,7 +210,9 @@ public final class ForwardBackwardGraph {
         merged.addOpsetImport(id);
       }
     }
-    return new Merged(merged.build(), givenSeed, topOne, firstTopOne, seededTopOne, gradient);
+    // The gradient graph's recomputed logits (its output, nobody's input here) would still run.
+    ModelProto pruned = HeadGradient.withoutUnusedInitializers(HeadGradient.withoutDeadNodes(merged.build()));
+    return new Merged(pruned, givenSeed, topOne, firstTopOne, seededTopOne, gradient);
   }
 
   /** What makes two nodes compute the same: domain, op, (resolved) inputs and attributes, compared whole. */

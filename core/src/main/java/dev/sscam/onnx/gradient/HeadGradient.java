@@ -167,7 +167,7 @@ public final class HeadGradient {
         fed.add(n.getOutput(0));
       }
     }
-    ModelProto compiled = withoutDeadNodes(feeding(builder.build(), fed, declared));
+    ModelProto compiled = withoutDeadNodes(feeding(PaddedSumProducts.rewrite(builder.build()), fed, declared));
     // A fed value whose readers all died with the nodes it replaced is not asked of the forward run.
     Set<String> readers = new HashSet<>();
     compiled.getGraph().getNodeList().forEach(n -> readers.addAll(n.getInputList()));
