@@ -1,13 +1,13 @@
 package dev.sscam.cam.gradient;
 
+import dev.sscam.cam.GaussianNoise;
 import dev.sscam.cam.NoiseSeed;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The noise Smooth Grad-CAM++ adds to its input, {@code σ·ε_s} with {@code ε_s ~ N(0, 1)} per input
- * element of copy {@code s}, drawn from a stream seeded by the run's seed and {@code s}.
+ * element of copy {@code s}, drawn from a {@link GaussianNoise} stream seeded by the run's seed and {@code s}.
  *
  * <p>It does not depend on the image, so a run over many images with one seed draws it once: the
  * last {@value #KEPT} sets are kept (150,528 Gaussian numbers per copy of a 224 × 224 input cost
@@ -42,10 +42,10 @@ final class SmoothingNoise {
       }
     }
     // Drawn outside the lock: copies are drawn in parallel, and a race only draws the same floats twice.
-    SplittableRandom r = new SplittableRandom(NoiseSeed.of(seed, salt, copy));
     float[] t = new float[length];
+    new GaussianNoise(NoiseSeed.of(seed, salt, copy)).fill(t, 0, length);
     for (int p = 0; p < length; p++) {
-      t[p] = (float) (sigma * r.nextGaussian());
+      t[p] = (float) (sigma * t[p]);
     }
     synchronized (TERMS) {
       TERMS.put(key, t);

@@ -4,6 +4,7 @@ import dev.sscam.cam.ActiveChannels;
 import dev.sscam.cam.CamContext;
 import dev.sscam.cam.CamMethod;
 import dev.sscam.cam.ChannelWeights;
+import dev.sscam.cam.GaussianNoise;
 import dev.sscam.cam.MaskedInputs;
 import dev.sscam.cam.MinMax;
 import dev.sscam.cam.NoiseScale;
@@ -12,7 +13,6 @@ import dev.sscam.cam.Reading;
 import dev.sscam.cam.ScoreDraws;
 import dev.sscam.cam.Smoothing;
 import dev.sscam.cam.SsCam1Mask;
-import java.util.SplittableRandom;
 
 /**
  * SS-CAM, Smoothed Score-CAM (PAPER.md). With {@code b = s_c(X_b)} under {@code baseline=subtract}
@@ -77,6 +77,8 @@ public final class SsCam implements CamMethod {
     private final int pixels;
     private final float[] x0;
     private final float[] base;
+    /** The draw's standard normal numbers, before they are scaled by the std. */
+    private final float[] epsilon;
     private int baseOf = -1;
     private double std;
 
@@ -87,6 +89,7 @@ public final class SsCam implements CamMethod {
       this.pixels = ctx.inputPixels();
       this.x0 = ctx.input();
       this.base = new float[smoothing == Smoothing.MASK ? pixels : 3 * pixels];
+      this.epsilon = new float[base.length];
     }
 
     void build(int a, int i, float[] dst, int off) {
@@ -95,17 +98,20 @@ public final class SsCam implements CamMethod {
         prepare(k);
         baseOf = k;
       }
-      SplittableRandom noise = new SplittableRandom(NoiseSeed.of(ctx.options().seed(), k, i));
+      GaussianNoise noise = new GaussianNoise(NoiseSeed.of(ctx.options().seed(), k, i));
+      float s = (float) std;
       if (smoothing == Smoothing.MASK) {
+        noise.fill(epsilon, 0, pixels);
         for (int p = 0; p < pixels; p++) {
-          float m = base[p] + (float) (std * noise.nextGaussian());
+          float m = base[p] + s * epsilon[p];
           dst[off + p] = x0[p] * m;
           dst[off + pixels + p] = x0[pixels + p] * m;
           dst[off + 2 * pixels + p] = x0[2 * pixels + p] * m;
         }
       } else {
+        noise.fill(epsilon, 0, 3 * pixels);
         for (int q = 0; q < 3 * pixels; q++) {
-          dst[off + q] = base[q] + (float) (std * noise.nextGaussian());
+          dst[off + q] = base[q] + s * epsilon[q];
         }
       }
     }
