@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Time each method's map against the same number of plain forward passes.",
-        "Prints the ratio (map time / plain passes time, measured in one run), what one pass costs plain, with the layer's activations and with the head's gradient, and resident memory across repeated maps."})
+        "Prints the ratio (map time / time of as many plain passes, paired map by map in one run, the median over the maps), what one pass costs plain, with the layer's activations and with the head's gradient, and resident memory across repeated maps."})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-m", "--model"}, paramLabel = "MODEL.onnx", description = "Model (default: the bundled SqueezeNet1.0).")
   Path model;
@@ -49,12 +49,15 @@ final class BenchCommand implements Callable<Integer> {
   Integer batchSize;
 
   @Option(names = "--repeat", defaultValue = "2",
-      description = "Maps per method at least; the fastest counts. A quick method repeats until its maps have taken a second (at most 50 maps), so that a 10 ms map is not timed once (default: ${DEFAULT-VALUE}).")
+      description = "Maps per method at least. A quick method repeats until its maps have taken 3 seconds (at most 300 maps), so that a 10 ms map is not timed once; the ratio is the median over the maps (default: ${DEFAULT-VALUE}).")
   int repeat;
 
   /** Wall time a quick method's maps run for at least, and the most maps that takes. */
-  static final double MIN_SECONDS = 1.0;
-  static final int MAX_QUICK_MAPS = 50;
+  static final double MIN_SECONDS = 3.0;
+  static final int MAX_QUICK_MAPS = 300;
+  /** Untimed maps before a method's timed ones: at most this many, for at most half a second. */
+  static final int WARM_MAPS = Integer.getInteger("sscam.bench.warmMaps", 50);
+  static final long WARM_NANOS = Long.getLong("sscam.bench.warmNanos", 500_000_000L);
 
   @Option(names = "--memory-maps", defaultValue = "20",
       description = "Score-CAM maps run back to back to check resident memory stays flat (default: ${DEFAULT-VALUE}; 0 skips).")
@@ -75,33 +78,50 @@ final class BenchCommand implements Callable<Integer> {
       float[] x = ImageInputs.load(List.of(imagePath), m.card()).tensors();
       CamOptions options = CamOptions.builder().samples(samples).batchSize(batch).layer(layer).build();
       Explainer explainer = new Explainer(m);
-      explainer.explain(x, Methods.byId("grad-cam"), options); // warm-up: sessions, layer probe, gradient graph
+      // Warm-up: sessions, layer probe, gradient graph, and the JIT's compilation of the shared map
+      // code (without it the first method timed ran 3% slower than the same method timed later).
+      long warmStart = System.nanoTime();
+      for (int w = 0; w < 1000 && System.nanoTime() - warmStart < 4 * WARM_NANOS; w++) {
+        explainer.explain(x, Methods.byId("grad-cam"), options);
+      }
       m.logits(new float[batch * m.imageSize()], batch);
       out.printf("model %s, layer %s, batch %d, N=%d, %s%n", modelPath.getFileName(), layer != null && layer.contains(",") ? layer : m.layer(layer).name(), batch, samples,
           java.time.LocalDate.now());
       out.printf("%-22s %8s %5s %10s %10s %7s %10s%n", "method", "passes", "maps", "map s", "plain s", "ratio", "RSS MB");
-      out.println("(passes: forward passes a map spent; maps: how many were timed, the fastest counts; plain s: the same number of plain passes, best of those timed)");
+      out.println("(passes: forward passes a map spent; maps: how many were timed; map s, plain s: medians; plain: the same number of plain passes, timed around each map; ratio: the median of each map's ratio to its plain passes)");
       for (CamMethod method : Methods.parse(methods)) {
-        double best = Double.MAX_VALUE;
-        double plain = Double.MAX_VALUE;
+        List<Double> mapTimes = new ArrayList<>();
+        List<Double> plainTimes = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
         long passes = 0;
-        // Plain passes are timed right before and after each map, on copies of the same image, so
-        // that both sides of the ratio see the same machine state.
+        // Each map is paired with the same number of plain passes timed right before and after it,
+        // on copies of the same image: the pair sees one machine state, and the median of the pairs'
+        // ratios shrugs off the maps a busy moment slowed.
+        // Untimed maps first: the JIT compiles the method's own code before its maps count.
+        long warm = System.nanoTime();
+        for (int w = 0; w < WARM_MAPS && System.nanoTime() - warm < WARM_NANOS; w++) {
+          explainer.explain(x, method, options);
+        }
         double spent = 0;
-        int maps = 0;
+        double before = -1;
         for (int r = 0; r < Math.max(1, repeat) || (spent < MIN_SECONDS && r < MAX_QUICK_MAPS); r++) {
-          maps++;
           long t0 = System.nanoTime();
           SaliencyMap s = explainer.explain(x, method, options);
           double map = (System.nanoTime() - t0) / 1e9;
           spent += map;
           passes = s.provenance().forwardPasses();
-          double before = r == 0 ? plainPasses(m, x, (int) passes) : plain;
+          if (before < 0) {
+            before = plainPasses(m, x, (int) passes);
+          }
           double after = plainPasses(m, x, (int) passes);
-          best = Math.min(best, map);
-          plain = Math.min(plain, Math.min(before, after));
+          double plain = (before + after) / 2;
+          mapTimes.add(map);
+          plainTimes.add(plain);
+          ratios.add(map / plain);
+          before = after;
         }
-        out.printf("%-22s %8d %5d %10.3f %10.3f %7.3f %10.1f%n", method.id(), passes, maps, best, plain, best / plain, rssMb());
+        out.printf("%-22s %8d %5d %10.3f %10.3f %7.3f %10.1f%n", method.id(), passes, ratios.size(), median(mapTimes),
+            median(plainTimes), median(ratios), rssMb());
         out.flush();
       }
       passCosts(m, x, layer, out);
@@ -151,6 +171,12 @@ final class BenchCommand implements Callable<Integer> {
       best = Math.min(best, (System.nanoTime() - t0) / 1e6);
     }
     return best;
+  }
+
+  /** The median of {@code values} (the mean of the middle two when their count is even). */
+  static double median(List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   /** Wall time of {@code passes} plain forward passes of {@code x} (batched as the model's batch size). */
