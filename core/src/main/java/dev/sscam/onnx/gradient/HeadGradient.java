@@ -119,6 +119,7 @@ public final class HeadGradient {
     }
     Set<String> active = activeTensors(forward, targetTensor);
     forward = withMaxPoolIndices(forward, active, emitter);
+    forward = withLayerNormStatistics(forward, active, emitter);
     for (NodeProto n : forward) {
       emitter.add(n);
     }
@@ -286,6 +287,33 @@ public final class HeadGradient {
           b.addOutput(indices);
         } else {
           b.setOutput(1, indices);
+        }
+        n = b.build();
+      }
+      out.add(n);
+    }
+    return out;
+  }
+
+  /**
+   * LayerNormalization nodes over the last axis on the gradient path get their Mean and InvStdDev
+   * outputs, so that their VJP reads μ and 1/σ instead of recomputing them in nine ops
+   * ({@link LayerNormalizationVjp}).
+   */
+  private static List<NodeProto> withLayerNormStatistics(List<NodeProto> forward, Set<String> active,
+      GraphEmitter emitter) {
+    List<NodeProto> out = new ArrayList<>(forward.size());
+    for (NodeProto n : forward) {
+      if (n.getOpType().equals("LayerNormalization") && n.getDomain().isEmpty() && active.contains(n.getOutput(0))
+          && NodeAttributes.getInt(n, "axis", -1) == -1) {
+        NodeProto.Builder b = n.toBuilder();
+        for (int o = 1; o <= 2; o++) {
+          String name = emitter.fresh(n.getOutput(0) + (o == 1 ? "_mean" : "_inv_std_dev"));
+          if (b.getOutputCount() <= o) {
+            b.addOutput(name);
+          } else if (b.getOutput(o).isEmpty()) {
+            b.setOutput(o, name);
+          }
         }
         n = b.build();
       }
