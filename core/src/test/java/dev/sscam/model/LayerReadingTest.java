@@ -37,6 +37,33 @@ class LayerReadingTest {
     assertThat(new LayerReading.ChannelsFirst(1, 2, 2).toChannelsFirst(same, 1)).containsExactly(1, 2, 3, 4);
   }
 
+  @Test
+  void largerReadingsThanOneTileAreTransposedWhole() {
+    // DeiT-like: 2 prefix tokens, a 5x7 grid (35 positions, not a multiple of the 16-wide tiles),
+    // 37 channels, 3 images: raw value of (image s, token t, channel k) = 10000s + 100t + k
+    int prefix = 2;
+    int positions = 35;
+    int channels = 37;
+    int tokens = prefix + positions;
+    float[] raw = new float[3 * tokens * channels];
+    for (int s = 0; s < 3; s++) {
+      for (int t = 0; t < tokens; t++) {
+        for (int k = 0; k < channels; k++) {
+          raw[(s * tokens + t) * channels + k] = 10000 * s + 100 * t + k;
+        }
+      }
+    }
+    float[] out = new LayerReading.Tokens(prefix, 5, 7, channels).toChannelsFirst(raw, 3);
+    assertThat(out).hasSize(3 * positions * channels);
+    for (int s = 0; s < 3; s++) {
+      for (int k = 0; k < channels; k++) {
+        for (int p = 0; p < positions; p++) {
+          assertThat(out[(s * channels + k) * positions + p]).isEqualTo(10000f * s + 100f * (p + prefix) + k);
+        }
+      }
+    }
+  }
+
   private static LayerReadingGuess guess(int h, int w) {
     return new LayerReadingGuess(new GraphIndex(GraphProto.getDefaultInstance()), h, w);
   }

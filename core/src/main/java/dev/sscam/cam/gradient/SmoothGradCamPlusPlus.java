@@ -65,14 +65,34 @@ public final class SmoothGradCamPlusPlus implements CamMethod {
     double[] g2 = new double[per];
     double[] g3 = new double[per];
     double[] sumA = new double[k];
+    float[] g = lg.gradients();
+    float[] a = lg.activations();
+    // Sums first, one division at the end: a division per element (and an integer one for the
+    // channel) cost a third of the map's time on a ViT.
     for (int s = 0; s < n; s++) {
+      int off = s * per;
       for (int p = 0; p < per; p++) {
-        double v = lg.gradients()[s * per + p];
-        g1[p] += v / n;
-        g2[p] += v * v / n;
-        g3[p] += v * v * v / n;
-        sumA[p / size] += (double) lg.activations()[s * per + p] / n;
+        double v = g[off + p];
+        double v2 = v * v;
+        g1[p] += v;
+        g2[p] += v2;
+        g3[p] += v2 * v;
       }
+      for (int c = 0; c < k; c++) {
+        double sum = 0;
+        for (int q = off + c * size; q < off + (c + 1) * size; q++) {
+          sum += a[q];
+        }
+        sumA[c] += sum;
+      }
+    }
+    for (int p = 0; p < per; p++) {
+      g1[p] /= n;
+      g2[p] /= n;
+      g3[p] /= n;
+    }
+    for (int c = 0; c < k; c++) {
+      sumA[c] /= n;
     }
     return new ChannelWeights(GradCamPlusPlus.of(g1, g2, g3, sumA, size), n);
   }
