@@ -138,22 +138,12 @@ public sealed interface LayerReading {
     }
     int per = positions * channels;
     float[] out = new float[n * per];
-    // In tiles of 16 × 16: each tile's rows and columns stay in the first-level cache, where a whole
-    // column of writes per position (stride `positions`) did not.
-    final int tile = 16;
     for (int s = 0; s < n; s++) {
       int in = s * rawPer + offset;
       int o = s * per;
-      for (int p0 = 0; p0 < positions; p0 += tile) {
-        int p1 = Math.min(p0 + tile, positions);
-        for (int k0 = 0; k0 < channels; k0 += tile) {
-          int k1 = Math.min(k0 + tile, channels);
-          for (int k = k0; k < k1; k++) {
-            int dst = o + k * positions;
-            for (int p = p0; p < p1; p++) {
-              out[dst + p] = raw[in + p * channels + k];
-            }
-          }
+      for (int p = 0; p < positions; p++) {
+        for (int k = 0; k < channels; k++) {
+          out[o + k * positions + p] = raw[in++];
         }
       }
     }
