@@ -232,4 +232,27 @@ class EigenCamTest {
       }
     }
   }
+
+  @Test
+  void theProjectionIsTheSameBitForBitOnOneThreadAndOnMany() throws Exception {
+    // Large enough for the Gram matrix's bands to run in parallel (both routes: K ≤ hw and K > hw)
+    Random r = new Random(9);
+    for (int[] shape : new int[][] {{96, 196}, {512, 169}}) {
+      float[] m = new float[shape[0] * shape[1]];
+      for (int i = 0; i < m.length; i++) {
+        m[i] = (float) (r.nextGaussian() + (i % shape[1] < 30 ? 1.5 : 0));
+      }
+      float[][] got = new float[2][];
+      int[] threads = {1, 4};
+      for (int t = 0; t < 2; t++) {
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads[t]);
+        try {
+          got[t] = pool.submit(() -> PrincipalProjection.of(m, shape[0], shape[1]).values()).get();
+        } finally {
+          pool.shutdown();
+        }
+      }
+      assertThat(got[1]).as("%d x %d", shape[0], shape[1]).containsExactly(got[0]);
+    }
+  }
 }
