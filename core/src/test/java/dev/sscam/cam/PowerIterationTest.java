@@ -106,4 +106,51 @@ class PowerIterationTest {
     assertThat(PowerIteration.topEigenvector(withEigenvalues(new double[] {1, 1 - 1e-7, 0.3, 0.2, 0}, h))).isNull();
     assertThat(PowerIteration.topEigenvector(new double[4][4])).isNull();
   }
+
+  @Test
+  void theShiftedStepsFindTheTopEigenvectorAcrossGaps() {
+    // G = Q diag(λ) Qᵀ with λ₁ = 1, λ₂ = ρ and the rest spread over [0, ρ): the known eigenvector q₁
+    int n = 60;
+    Random r = new Random(17);
+    for (double rho : new double[] {0.05, 0.3, 0.6, 0.8, 0.9, 0.95}) {
+      double[][] q = new org.apache.commons.math3.linear.QRDecomposition(
+          new org.apache.commons.math3.linear.Array2DRowRealMatrix(randomMatrix(n, r))).getQ().getData();
+      double[] lambda = new double[n];
+      lambda[0] = 1;
+      lambda[1] = rho;
+      for (int i = 2; i < n; i++) {
+        lambda[i] = rho * r.nextDouble() * 0.98;
+      }
+      double[][] g = new double[n][n];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          double s = 0;
+          for (int k = 0; k < n; k++) {
+            s += q[i][k] * lambda[k] * q[j][k];
+          }
+          g[i][j] = s;
+        }
+      }
+      double[] v = PowerIteration.topEigenvector(g);
+      if (v == null) {
+        assertThat(rho).as("only a slow contraction is left to the whole decomposition").isGreaterThanOrEqualTo(0.9);
+        continue;
+      }
+      double dot = 0;
+      for (int i = 0; i < n; i++) {
+        dot += v[i] * q[i][0];
+      }
+      assertThat(Math.abs(dot)).as("rho %.2f", rho).isCloseTo(1.0, within(1e-12));
+    }
+  }
+
+  private static double[][] randomMatrix(int n, Random r) {
+    double[][] m = new double[n][n];
+    for (double[] row : m) {
+      for (int j = 0; j < n; j++) {
+        row[j] = r.nextGaussian();
+      }
+    }
+    return m;
+  }
 }
