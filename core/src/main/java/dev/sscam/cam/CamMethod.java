@@ -38,7 +38,8 @@ public interface CamMethod {
    * reads for {@code X0}'s class c, or null: Smooth Grad-CAM++'s noisy copies. The explainer runs
    * them in one batch with {@code X0}, whose logits choose c for all of them (a batch of 1 + n costs
    * less than a pass of 1 and a batch of n), and hands the others' gradients to the method as
-   * {@link CamContext#companionGradients()}.
+   * {@link CamContext#companionGradients()}. The array may be one the method reuses for its next
+   * call on the same thread (read it before then; it is not kept).
    */
   default float[] gradientBatch(CamOptions options, float[] input) {
     return null;

@@ -27,10 +27,18 @@ public final class SmoothGradCamPlusPlus implements CamMethod {
   }
 
   /** {@code X0} and its n noisy copies, whose gradients {@link #weights} averages. */
+  private static final ThreadLocal<float[]> BATCH = new ThreadLocal<>();
+
   @Override
   public float[] gradientBatch(CamOptions options, float[] x0) {
     int n = options.smoothSamples();
-    float[] batch = new float[(n + 1) * x0.length];
+    // Reused per thread: a fresh array of (1 + n) images (3 MB at n = 4) cost a tenth of a
+    // millisecond of zeroing and page faults per map.
+    float[] batch = BATCH.get();
+    if (batch == null || batch.length != (n + 1) * x0.length) {
+      batch = new float[(n + 1) * x0.length];
+      BATCH.set(batch);
+    }
     System.arraycopy(x0, 0, batch, 0, x0.length);
     addNoisyCopies(options, x0, batch, x0.length);
     return batch;
