@@ -56,8 +56,8 @@ final class BenchCommand implements Callable<Integer> {
   static final double MIN_SECONDS = 3.0;
   static final int MAX_QUICK_MAPS = 300;
   /** Untimed maps before a method's timed ones: at most this many, for at most half a second. */
-  static final int WARM_MAPS = Integer.getInteger("sscam.bench.warmMaps", 50);
-  static final long WARM_NANOS = Long.getLong("sscam.bench.warmNanos", 500_000_000L);
+  static final int WARM_MAPS = 50;
+  static final long WARM_NANOS = 500_000_000L;
 
   @Option(names = "--memory-maps", defaultValue = "20",
       description = "Score-CAM maps run back to back to check resident memory stays flat (default: ${DEFAULT-VALUE}; 0 skips).")
