@@ -118,8 +118,7 @@ public final class HeadGradient {
       }
     }
     Set<String> active = activeTensors(forward, targetTensor);
-    forward = withMaxPoolIndices(forward, active, emitter);
-    forward = withLayerNormStatistics(forward, active, emitter);
+    forward = withSavedOutputs(forward, active, emitter);
     for (NodeProto n : forward) {
       emitter.add(n);
     }
@@ -274,19 +273,25 @@ public final class HeadGradient {
     return active;
   }
 
-  /** MaxPool nodes on the gradient path get an Indices output (their VJP scatters through it). */
-  private static List<NodeProto> withMaxPoolIndices(List<NodeProto> forward, Set<String> active,
+  /**
+   * Nodes on the gradient path get the optional outputs their VJPs read, when the exporter left them
+   * out: MaxPool its Indices (its VJP scatters through them); LayerNormalization over the last axis
+   * its Mean and InvStdDev (its VJP reads μ and 1/σ instead of recomputing them in nine ops,
+   * {@link LayerNormalizationVjp}).
+   */
+  private static List<NodeProto> withSavedOutputs(List<NodeProto> forward, Set<String> active,
       GraphEmitter emitter) {
     List<NodeProto> out = new ArrayList<>(forward.size());
     for (NodeProto n : forward) {
-      if (n.getOpType().equals("MaxPool") && active.contains(n.getOutput(0))
-          && (n.getOutputCount() < 2 || n.getOutput(1).isEmpty())) {
+      List<String> saved = active.contains(n.getOutput(0)) ? savedOutputs(n) : List.of();
+      if (!saved.isEmpty()) {
         NodeProto.Builder b = n.toBuilder();
-        String indices = emitter.fresh(n.getOutput(0) + "_indices");
-        if (b.getOutputCount() < 2) {
-          b.addOutput(indices);
-        } else {
-          b.setOutput(1, indices);
+        for (int o = 1; o <= saved.size(); o++) {
+          if (b.getOutputCount() <= o) {
+            b.addOutput(emitter.fresh(n.getOutput(0) + saved.get(o - 1)));
+          } else if (b.getOutput(o).isEmpty()) {
+            b.setOutput(o, emitter.fresh(n.getOutput(0) + saved.get(o - 1)));
+          }
         }
         n = b.build();
       }
@@ -295,31 +300,16 @@ public final class HeadGradient {
     return out;
   }
 
-  /**
-   * LayerNormalization nodes over the last axis on the gradient path get their Mean and InvStdDev
-   * outputs, so that their VJP reads μ and 1/σ instead of recomputing them in nine ops
-   * ({@link LayerNormalizationVjp}).
-   */
-  private static List<NodeProto> withLayerNormStatistics(List<NodeProto> forward, Set<String> active,
-      GraphEmitter emitter) {
-    List<NodeProto> out = new ArrayList<>(forward.size());
-    for (NodeProto n : forward) {
-      if (n.getOpType().equals("LayerNormalization") && n.getDomain().isEmpty() && active.contains(n.getOutput(0))
-          && NodeAttributes.getInt(n, "axis", -1) == -1) {
-        NodeProto.Builder b = n.toBuilder();
-        for (int o = 1; o <= 2; o++) {
-          String name = emitter.fresh(n.getOutput(0) + (o == 1 ? "_mean" : "_inv_std_dev"));
-          if (b.getOutputCount() <= o) {
-            b.addOutput(name);
-          } else if (b.getOutput(o).isEmpty()) {
-            b.setOutput(o, name);
-          }
-        }
-        n = b.build();
-      }
-      out.add(n);
+  /** Name suffixes of the outputs 1, 2, ... that {@code n}'s VJP reads (empty: none). */
+  private static List<String> savedOutputs(NodeProto n) {
+    if (n.getOpType().equals("MaxPool")) {
+      return List.of("_indices");
     }
-    return out;
+    if (n.getOpType().equals("LayerNormalization") && n.getDomain().isEmpty()
+        && NodeAttributes.getInt(n, "axis", -1) == -1) {
+      return List.of("_mean", "_inv_std_dev");
+    }
+    return List.of();
   }
 
   /** The sum of a tensor's gradient contributions (null when none). */

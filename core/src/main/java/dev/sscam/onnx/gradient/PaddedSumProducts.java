@@ -48,7 +48,7 @@ final class PaddedSumProducts {
     for (ValueInfoProto o : graph.getOutputList()) {
       readers.merge(o.getName(), 1, Integer::sum);
     }
-    Set<String> taken = HeadGradient.allNames(graph);
+    OnnxGraphBuilder names = new OnnxGraphBuilder("names").reserveNames(HeadGradient.allNames(graph));
     Set<NodeProto> removed = new HashSet<>();
     Map<NodeProto, List<NodeProto>> replaced = new HashMap<>();
     List<TensorProto> added = new ArrayList<>();
@@ -76,7 +76,7 @@ final class PaddedSumProducts {
       if (!anyPad) {
         continue;
       }
-      Names names = new Names(taken, n.getOutput(0));
+      String stem = n.getOutput(0) + "_";
       List<NodeProto> nodes = new ArrayList<>();
       List<String> products = new ArrayList<>();
       for (Term term : terms) {
@@ -87,19 +87,19 @@ final class PaddedSumProducts {
           long begin = term.pads[rank - 1];
           long end = term.pads[2 * rank - 1];
           if (begin != 0 || end != 0) {
-            String starts = names.fresh("rows_start");
-            String ends = names.fresh("rows_end");
-            String axes = names.fresh("rows_axis");
+            String starts = names.freshName(stem + "rows_start");
+            String ends = names.freshName(stem + "rows_end");
+            String axes = names.freshName(stem + "rows_axis");
             added.add(OnnxGraphBuilder.int64Tensor(starts, new long[] {begin}, 1));
             added.add(OnnxGraphBuilder.int64Tensor(ends, new long[] {bShape[0] - end}, 1));
             added.add(OnnxGraphBuilder.int64Tensor(axes, new long[] {0}, 1));
-            String rows = names.fresh("rows");
+            String rows = names.freshName(stem + "rows");
             nodes.add(NodeProto.newBuilder().setOpType("Slice").addInput(b).addInput(starts).addInput(ends)
                 .addInput(axes).addOutput(rows).setName(rows).build());
             b = rows;
           }
         }
-        String product = names.fresh("product");
+        String product = names.freshName(stem + "product");
         nodes.add(NodeProto.newBuilder().setOpType("MatMul").addInput(x).addInput(b).addOutput(product)
             .setName(product).build());
         if (term.pads != null) {
@@ -108,9 +108,9 @@ final class PaddedSumProducts {
           others[rank - 1] = 0;
           others[2 * rank - 1] = 0;
           if (java.util.Arrays.stream(others).anyMatch(p -> p != 0)) {
-            String padsName = names.fresh("pads");
+            String padsName = names.freshName(stem + "pads");
             added.add(OnnxGraphBuilder.int64Tensor(padsName, others, others.length));
-            String padded = names.fresh("padded");
+            String padded = names.freshName(stem + "padded");
             nodes.add(NodeProto.newBuilder().setOpType("Pad").addInput(product).addInput(padsName)
                 .addOutput(padded).setName(padded).build());
             product = padded;
@@ -119,7 +119,7 @@ final class PaddedSumProducts {
         products.add(product);
       }
       NodeProto.Builder total = NodeProto.newBuilder().setOpType(products.size() == 1 ? "Identity" : "Sum")
-          .addOutput(n.getOutput(0)).setName(names.fresh("sum"));
+          .addOutput(n.getOutput(0)).setName(names.freshName(stem + "sum"));
       products.forEach(total::addInput);
       nodes.add(total.build());
       replaced.put(n, nodes);
@@ -208,25 +208,5 @@ final class PaddedSumProducts {
       return b.remaining() == 4 && b.getFloat() == 0f;
     }
     return v.getFloatDataCount() == 1 && v.getFloatData(0) == 0f;
-  }
-
-  /** Fresh names for the nodes replacing one product, unique in the graph. */
-  private static final class Names {
-    private final Set<String> taken;
-    private final String stem;
-    private int next;
-
-    Names(Set<String> taken, String stem) {
-      this.taken = taken;
-      this.stem = stem;
-    }
-
-    String fresh(String hint) {
-      String name;
-      do {
-        name = stem + "_" + hint + "_" + next++;
-      } while (!taken.add(name));
-      return name;
-    }
   }
 }
