@@ -94,14 +94,14 @@ final class BenchCommand implements Callable<Integer> {
         List<Double> plainTimes = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         long passes = 0;
-        // Each map is paired with the same number of plain passes timed right before and after it,
-        // on copies of the same image: the pair sees one machine state, and the median of the pairs'
-        // ratios shrugs off the maps a busy moment slowed.
         // Untimed maps first: the JIT compiles the method's own code before its maps count.
         long warm = System.nanoTime();
         for (int w = 0; w < WARM_MAPS && System.nanoTime() - warm < WARM_NANOS; w++) {
           explainer.explain(x, method, options);
         }
+        // Each map is paired with the same number of plain passes timed right before and after it,
+        // on copies of the same image: the pair sees one machine state, and the median of the pairs'
+        // ratios shrugs off the maps a busy moment slowed.
         double spent = 0;
         double before = -1;
         for (int r = 0; r < Math.max(1, repeat) || (spent < MIN_SECONDS && r < MAX_QUICK_MAPS); r++) {

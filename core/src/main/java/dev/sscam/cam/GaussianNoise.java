@@ -74,12 +74,6 @@ public final class GaussianNoise {
     }
   }
 
-  /** The stream's next number. */
-  public float nextGaussian() {
-    long r = nextWord();
-    return value(((int) r) >> 8, (int) r & (LAYERS - 1));
-  }
-
   private float value(int hz, int iz) {
     if (Math.abs(hz) < K[iz]) {
       return hz * W[iz];

@@ -86,13 +86,8 @@ final class PowerIteration {
       double rho = measured ? residual / previous : 0;
       // The gap λ₁ − λ₂ from the contraction of (G − μ) steps: ρ = (λ₂ − μ)/(λ₁ − μ).
       double gap = (lambda - shift) * (1 - rho);
-      if (residual <= RESIDUAL * lambda) {
-        if (shift > 0 && !measured) {
-          previous = residual; // the shifted steps' contraction is not known yet: one more step
-          System.arraycopy(w, 0, v, 0, n);
-          normalize(v);
-          continue;
-        }
+      // Right after the shift its contraction is not known yet: one more step before judging.
+      if (residual <= RESIDUAL * lambda && (measured || shift == 0)) {
         return rho < 1 && RESIDUAL * lambda / gap <= ANGLE ? v : null;
       }
       // Steps still needed at this contraction; past n of them (n² each) the whole decomposition,

@@ -126,7 +126,10 @@ public final class PrincipalProjection {
 
   /** Rows of G per band. */
   static final int BAND = 16;
-  /** Multiply-adds of a Gram matrix above which its bands are computed in parallel. */
+  /**
+   * A Gram matrix's work, n² times the rows of X (twice its multiply-adds), above which its bands run
+   * in parallel.
+   */
   static final long PARALLEL_WORK = 1_000_000;
 
   /** Rows {@code [from, to)} of G's upper triangle. */

@@ -26,9 +26,10 @@ public final class SmoothGradCamPlusPlus implements CamMethod {
     return "Smooth Grad-CAM++";
   }
 
-  /** {@code X0} and its n noisy copies, whose gradients {@link #weights} averages. */
+  /** Each thread's batch array, reused by {@link #gradientBatch}. */
   private static final ThreadLocal<float[]> BATCH = new ThreadLocal<>();
 
+  /** {@code X0} and its n noisy copies, whose gradients {@link #weights} averages. */
   @Override
   public float[] gradientBatch(CamOptions options, float[] x0) {
     int n = options.smoothSamples();
