@@ -65,20 +65,42 @@ public final class GaussianNoise {
   public void fill(float[] out, int off, int n) {
     int end = off + n;
     int q = off;
+    // The generator's state in locals, written back only around the rare slow path and at the end:
+    // as fields they were stored on every word (the slow path is a call the JIT cannot see through).
+    long a = s0;
+    long b = s1;
     while (q < end) {
-      long r = nextWord();
-      out[q++] = value(((int) r) >> 8, (int) r & (LAYERS - 1));
+      long r = Long.rotateLeft(a + b, 17) + a;
+      b ^= a;
+      a = Long.rotateLeft(a, 49) ^ b ^ (b << 21);
+      b = Long.rotateLeft(b, 28);
+      int hz = ((int) r) >> 8;
+      int iz = (int) r & (LAYERS - 1);
+      if (Math.abs(hz) < K[iz]) {
+        out[q++] = hz * W[iz];
+      } else {
+        s0 = a;
+        s1 = b;
+        out[q++] = outsideTheRectangle(hz, iz);
+        a = s0;
+        b = s1;
+      }
       if (q < end) {
-        out[q++] = value((int) (r >> 40), (int) (r >>> 32) & (LAYERS - 1));
+        hz = (int) (r >> 40);
+        iz = (int) (r >>> 32) & (LAYERS - 1);
+        if (Math.abs(hz) < K[iz]) {
+          out[q++] = hz * W[iz];
+        } else {
+          s0 = a;
+          s1 = b;
+          out[q++] = outsideTheRectangle(hz, iz);
+          a = s0;
+          b = s1;
+        }
       }
     }
-  }
-
-  private float value(int hz, int iz) {
-    if (Math.abs(hz) < K[iz]) {
-      return hz * W[iz];
-    }
-    return outsideTheRectangle(hz, iz);
+    s0 = a;
+    s1 = b;
   }
 
   /** The rare case (about 1 in 80): the tail, or a wedge's rejection test. */

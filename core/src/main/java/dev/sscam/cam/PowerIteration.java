@@ -31,16 +31,20 @@ final class PowerIteration {
   /** The unit top eigenvector of {@code g} (any sign), or null when it is not certified. */
   static double[] topEigenvector(double[][] g) {
     int n = g.length;
-    // Start from the column of largest norm: G e_j = Σ λ_i u_i u_i[j] leans towards u_1.
+    // Start from the column of largest norm: G e_j = Σ λ_i u_i u_i[j] leans towards u_1. The squared
+    // norms accumulate row by row (axpys), not column by column (chains of additions).
+    double[] norms = new double[n];
+    for (int i = 0; i < n; i++) {
+      double[] row = g[i];
+      for (int j = 0; j < n; j++) {
+        norms[j] += row[j] * row[j];
+      }
+    }
     int start = 0;
     double startNorm = -1;
     for (int j = 0; j < n; j++) {
-      double s = 0;
-      for (int i = 0; i < n; i++) {
-        s += g[i][j] * g[i][j];
-      }
-      if (s > startNorm) {
-        startNorm = s;
+      if (norms[j] > startNorm) {
+        startNorm = norms[j];
         start = j;
       }
     }

@@ -33,25 +33,33 @@ public final class PrincipalProjection {
    * direction {@code v} (one weight per channel, so that {@code p = Σ_k v_k (M_k − mean M_k)}).
    */
   public static PositionMap of(float[] m, int channels, int size) {
-    double[][] x = new double[size][channels];
+    double[] mean = new double[channels];
     for (int k = 0; k < channels; k++) {
-      double mean = 0;
+      double sum = 0;
       for (int p = 0; p < size; p++) {
-        mean += m[k * size + p];
+        sum += m[k * size + p];
       }
-      mean /= size;
-      for (int p = 0; p < size; p++) {
-        x[p][k] = m[k * size + p] - mean;
+      mean[k] = sum / size;
+    }
+    // Row by row: strided reads of M, each row of X written once in order.
+    double[][] x = new double[size][channels];
+    for (int p = 0; p < size; p++) {
+      double[] row = x[p];
+      for (int k = 0; k < channels; k++) {
+        row[k] = m[k * size + p] - mean[k];
       }
     }
     double[] v = channels <= size ? topEigenvector(gram(x, true)) : directionFromRows(x, topEigenvector(gram(x, false)));
+    // p = Σ_k v_k (M_k − mean M_k), channel by channel: axpys over positions the JIT vectorises,
+    // where a dot product per position is one long chain of additions (same terms, same order).
     double[] proj = new double[size];
-    for (int p = 0; p < size; p++) {
-      double s = 0;
-      for (int k = 0; k < channels; k++) {
-        s += x[p][k] * v[k];
+    for (int k = 0; k < channels; k++) {
+      double vk = v[k];
+      double mk = mean[k];
+      int off = k * size;
+      for (int p = 0; p < size; p++) {
+        proj[p] += vk * (m[off + p] - mk);
       }
-      proj[p] = s;
     }
     double sign = orientation(proj, channelSum(m, channels, size));
     float[] out = new float[size];

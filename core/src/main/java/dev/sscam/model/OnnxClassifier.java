@@ -352,8 +352,8 @@ public final class OnnxClassifier implements AutoCloseable {
     checkInputs(inputs, n);
     GradientPlan plan = gradientPlan(layer);
     int per = layer.channels() * layer.height() * layer.width();
-    float[] acts = new float[n * per];
-    float[] grads = new float[n * per];
+    float[] acts = null;
+    float[] grads = null;
     float[][] logits = new float[n][];
     int imagePer = imageSize();
     int[] firstClass = {-1};
@@ -370,9 +370,19 @@ public final class OnnxClassifier implements AutoCloseable {
         if (b == null) {
           b = twoSessionRun(plan, layer, t, start, count, feedCount, choice, firstClass);
         }
-        // Activations and gradients are read alike: NHWC transposed, prefix tokens dropped.
-        System.arraycopy(layer.reading().toChannelsFirst(b.gradient(), count), 0, grads, start * per, count * per);
-        System.arraycopy(layer.reading().toChannelsFirst(b.activation(), count), 0, acts, start * per, count * per);
+        // Activations and gradients are read alike: NHWC transposed, prefix tokens dropped. A call
+        // that fits one batch keeps the reading's own arrays (no second copy).
+        float[] g = layer.reading().toChannelsFirst(b.gradient(), count);
+        float[] a = layer.reading().toChannelsFirst(b.activation(), count);
+        if (count == n && g.length == n * per && a.length == n * per) {
+          grads = g;
+          acts = a;
+        } else {
+          grads = grads == null ? new float[n * per] : grads;
+          acts = acts == null ? new float[n * per] : acts;
+          System.arraycopy(g, 0, grads, start * per, count * per);
+          System.arraycopy(a, 0, acts, start * per, count * per);
+        }
         System.arraycopy(b.logits(), 0, logits, start, count);
       } catch (OrtException e) {
         throw new SscamException("ONNX Runtime failed computing gradients: " + firstLine(e.getMessage()), e);

@@ -119,4 +119,17 @@ class GaussianNoiseTest {
     assertThat(c).containsExactly(java.util.Arrays.copyOf(a, 10));
     assertThat(draw(43, 1001)).isNotEqualTo(a);
   }
+
+  @Test
+  void consecutiveFillsContinueOneStreamThroughTheSlowPath() {
+    // 20,000 numbers cross the wedge and tail path about 250 times: the state it advances must be
+    // the state the next fill starts from.
+    float[] whole = draw(7, 20_000);
+    GaussianNoise g = new GaussianNoise(7);
+    float[] parts = new float[20_000];
+    for (int off = 0; off < parts.length; off += 2_000) {
+      g.fill(parts, off, 2_000);
+    }
+    assertThat(parts).containsExactly(whole);
+  }
 }
