@@ -167,7 +167,8 @@ public final class HeadGradient {
         fed.add(n.getOutput(0));
       }
     }
-    ModelProto compiled = withoutDeadNodes(feeding(PaddedSumProducts.rewrite(builder.build()), fed, declared));
+    ModelProto rewritten = LowRankProducts.rewrite(PaddedSumProducts.rewrite(builder.build()), emitter::knownShape);
+    ModelProto compiled = withoutDeadNodes(feeding(rewritten, fed, declared));
     // A fed value whose readers all died with the nodes it replaced is not asked of the forward run.
     Set<String> readers = new HashSet<>();
     compiled.getGraph().getNodeList().forEach(n -> readers.addAll(n.getInputList()));

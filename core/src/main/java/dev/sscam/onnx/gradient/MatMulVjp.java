@@ -97,6 +97,15 @@ final class MatMulVjp implements VjpRule {
     }
     perm[rank - 2] = rank - 1;
     perm[rank - 1] = rank - 2;
-    return e.node("Transpose").in(t).attr("perm", perm).out();
+    String swapped = e.node("Transpose").in(t).attr("perm", perm).out();
+    long[] shape = e.knownShape(t);
+    if (shape != null && shape.length == rank) {
+      // recorded for the rewrites after compilation (LowRankProducts reads the factors' shapes)
+      long[] s = shape.clone();
+      s[rank - 2] = shape[rank - 1];
+      s[rank - 1] = shape[rank - 2];
+      e.knowShape(swapped, s);
+    }
+    return swapped;
   }
 }

@@ -159,6 +159,20 @@ class RegionPruningTest {
         OrtSession.SessionOptions::new)) {
       actual = GradientCheck.gradient(s, feeds, seed, n, 10);
       assertThat(s.prunedShapes()).isEqualTo(1);
+      // dK·W_k and dV·W_v, outer products over the tokens on a one-query head, are reassociated
+      // (LowRankProducts): the equality above covers the rewritten graph
+      Map<String, OnnxTensor> live = new HashMap<>();
+      try {
+        for (var e : feeds.entrySet()) {
+          live.put(e.getKey(), e.getValue().create());
+        }
+        assertThat(s.graphFor(live).model().getGraph().getNodeList().stream()
+            .filter(node -> node.getName().endsWith("_lowrank_y"))).hasSize(2);
+      } finally {
+        for (OnnxTensor t : live.values()) {
+          t.close();
+        }
+      }
     }
     GradientCheck.assertSameGradient(actual, expected);
   }
