@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Parity with the SS-CAM authors' released code (an independent PyTorch transcription,
- * shared/fixtures/reference/MODEL/authors): sscam's default reading, N = 10, σ = 2, against the
+ * shared/fixtures/reference/MODEL/authors; for the project's vgg16s, {@code
+ * tools/export_authors_fixture.py}'s under src/test/resources/vgg16s/authors): sscam's default reading, N = 10, σ = 2, against the
  * code's E maps. Score-CAM has no noise and must match closely; SS-CAM draws other random numbers
  * from the same distribution, so only the correlation is held to account.
  */
@@ -25,7 +26,9 @@ class AuthorsParityTest {
     return Stream.of(
         Arguments.of("resnet18h", "FS2026_val_00000002"),
         Arguments.of("resnet18h", "FS2026_val_00000003"),
-        Arguments.of("squeezenet1_0", "FS2026_val_00000002"));
+        Arguments.of("squeezenet1_0", "FS2026_val_00000002"),
+        // the project's VGG-16 stand-in: its reference is tools/export_authors_fixture.py's transcription
+        Arguments.of("vgg16s", "FS2026_val_00000002"));
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -78,10 +81,21 @@ class AuthorsParityTest {
   /** One model and fixture image. */
   record Fixture(OnnxClassifier model, Path dir, String image, float[] input) implements AutoCloseable {
     static Fixture open(String model, String image) {
-      Path modelFile = SharedData.require("models/" + model + ".onnx");
-      Path dir = SharedData.require("fixtures/reference/" + model + "/authors");
+      Path project = Path.of("../models/" + model + ".onnx");
+      boolean own = java.nio.file.Files.exists(project);
+      Path modelFile = own ? project : SharedData.require("models/" + model + ".onnx");
+      Path dir = own ? projectFixtures(model) : SharedData.require("fixtures/reference/" + model + "/authors");
       float[] x = Npy.read(dir.resolve(image + ".input.npy")).data();
       return new Fixture(OnnxClassifier.open(modelFile, 32, 0), dir, image, x);
+    }
+
+    /** A model the project trained and ships: its reference maps are test resources. */
+    private static Path projectFixtures(String model) {
+      try {
+        return Path.of(AuthorsParityTest.class.getResource("/" + model + "/authors").toURI());
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalStateException(e);
+      }
     }
 
     float[] explain(String method, CamOptions o) {
