@@ -163,6 +163,14 @@ class VjpRuleFiniteDifferenceTest {
           .attrInts("pads", 0, 1, 1, 0).attrInt("count_include_pad", 1).add();
       return "y";
     }));
+    cases.add(c("AveragePool 1x1 stride 1 (identity, VGG's adaptive 7x7)", 13, s(2, 2, 3, 4), 2 * 12, g -> {
+      g.node("AveragePool", "y", "A").attrInts("kernel_shape", 1, 1).attrInts("strides", 1, 1).add();
+      return "y";
+    }));
+    cases.add(c("AveragePool 1x1 stride 2 (not the identity)", 13, s(2, 2, 4, 4), 2 * 4, g -> {
+      g.node("AveragePool", "y", "A").attrInts("kernel_shape", 1, 1).attrInts("strides", 2, 2).add();
+      return "y";
+    }));
     cases.add(c("GlobalAveragePool", 13, s(2, 3, 4, 5), 3, g -> {
       g.node("GlobalAveragePool", "y", "A").add();
       return "y";
