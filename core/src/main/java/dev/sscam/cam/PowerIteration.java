@@ -8,12 +8,12 @@ package dev.sscam.cam;
  * <p>It stops only with a certificate: the residual {@code r = G v − λ v}, {@code λ = vᵀ G v}, bounds
  * the angle to the true eigenvector by {@code sin θ ≤ ‖r‖ / (λ₁ − λ₂)} (Davis–Kahan), and the gap is
  * estimated from the residual's contraction per step, {@code ρ ≈ λ₂/λ₁}, as {@code λ (1 − ρ)}. From
- * the first contracting step after {@value #SHIFT_AT} it iterates with {@code G − μ}, {@code μ = ρλ/2 ≈ λ₂/2}, which halves the
- * steps a slow contraction needs; the gap is then {@code (λ − μ)(1 − ρ')}, ρ' the shifted steps'
- * contraction (on the ViT's Eigen-Grad-CAM maps the steps were 5–51, the matrix products half the
- * map's Java time). It
- * returns when {@code ‖r‖ ≤ 10⁻¹² λ} and that bound is at most {@value #ANGLE}; with a near-tie of
- * the top two eigenvalues (ρ near 1), a zero matrix, or a contraction too slow to converge in
+ * the first contracting step after {@value #SHIFT_AT} it iterates with {@code G − μ},
+ * {@code μ = ρλ/2 ≈ λ₂/2}, which halves the steps a slow contraction needs; the gap is then
+ * {@code (λ − μ)(1 − ρ')}, ρ' the shifted steps' contraction (on the ViT's Eigen-Grad-CAM maps the
+ * steps were 5–105, the matrix products half the map's Java time). It returns when
+ * {@code ‖r‖ ≤ 10⁻¹² λ} and that bound is at most {@value #ANGLE}; with a near-tie of the top two
+ * eigenvalues (ρ near 1), a zero matrix, or a contraction too slow to converge in
  * {@value #STEPS_PER_ROW}·n steps (at least 100) it returns null, and the caller decomposes the whole
  * matrix. That budget is measured, not the n steps an n³ count suggests: Commons Math's whole
  * decomposition of a 96 × 96 Gram matrix takes 2.2 ms, a step 2 µs (about 11·n steps), and with the
