@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.sscam.onnx.OnnxGraphBuilder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,29 +44,13 @@ final class LowRankProducts {
    */
   static ModelProto rewrite(ModelProto model, Function<String, long[]> shapes) {
     GraphProto graph = model.getGraph();
-    Map<String, TensorProto> initializers = new HashMap<>();
-    for (TensorProto t : graph.getInitializerList()) {
-      initializers.put(t.getName(), t);
-    }
-    Map<String, NodeProto> producer = new HashMap<>();
-    Map<String, Integer> readers = new HashMap<>();
-    for (NodeProto n : graph.getNodeList()) {
-      for (String o : n.getOutputList()) {
-        producer.put(o, n);
-      }
-      for (String i : n.getInputList()) {
-        readers.merge(i, 1, Integer::sum);
-      }
-    }
-    for (ValueInfoProto o : graph.getOutputList()) {
-      readers.merge(o.getName(), 1, Integer::sum);
-    }
+    GraphIndex index = GraphIndex.of(graph);
     OnnxGraphBuilder names = new OnnxGraphBuilder("names").reserveNames(HeadGradient.allNames(graph));
     Map<NodeProto, List<NodeProto>> replaced = new HashMap<>();
     List<NodeProto> removed = new ArrayList<>();
     List<TensorProto> added = new ArrayList<>();
     for (NodeProto n : graph.getNodeList()) {
-      Match m = match(n, producer, readers, initializers, shapes);
+      Match m = match(n, index, shapes);
       if (m == null) {
         continue;
       }
@@ -99,43 +82,31 @@ final class LowRankProducts {
       replaced.put(n, nodes);
       removed.addAll(List.of(m.reshape, m.transpose, m.product));
     }
-    if (replaced.isEmpty()) {
-      return model;
-    }
-    GraphProto.Builder g = graph.toBuilder().clearNode();
-    for (NodeProto n : graph.getNodeList()) {
-      if (replaced.containsKey(n)) {
-        g.addAllNode(replaced.get(n));
-      } else if (!removed.contains(n)) {
-        g.addNode(n);
-      }
-    }
-    g.addAllInitializer(added);
-    return model.toBuilder().setGraph(g).build();
+    return GraphIndex.rebuilt(model, replaced, removed, added);
   }
 
   /** A recognised product and its dimensions. */
   private record Match(NodeProto product, NodeProto transpose, NodeProto reshape, String u, String v,
       boolean dIsLast, long n, long h, long t, long d, long r, long c) {}
 
-  private static Match match(NodeProto n, Map<String, NodeProto> producer, Map<String, Integer> readers,
-      Map<String, TensorProto> initializers, Function<String, long[]> shapes) {
+  private static Match match(NodeProto n, GraphIndex index, Function<String, long[]> shapes) {
+    Map<String, TensorProto> initializers = index.initializers();
     if (!n.getOpType().equals("MatMul") || n.getInputCount() != 2) {
       return null;
     }
-    long[] w = constantMatrixShape(n.getInput(1), producer, initializers, shapes);
-    NodeProto reshape = soleProducer(n.getInput(0), "Reshape", producer, readers);
+    long[] w = constantMatrixShape(n.getInput(1), index, shapes);
+    NodeProto reshape = soleProducer(n.getInput(0), "Reshape", index);
     if (w == null || reshape == null || reshape.getInputCount() != 2) {
       return null;
     }
     TensorProto target = initializers.get(reshape.getInput(1));
     long[] s = target == null ? null : TensorValues.int64s(target);
-    NodeProto transpose = soleProducer(reshape.getInput(0), "Transpose", producer, readers);
+    NodeProto transpose = soleProducer(reshape.getInput(0), "Transpose", index);
     if (s == null || s.length != 3 || Arrays.stream(s).anyMatch(x -> x <= 0) || transpose == null) {
       return null;
     }
     long[] perm = NodeAttributes.getInts(transpose, "perm");
-    NodeProto product = soleProducer(transpose.getInput(0), "MatMul", producer, readers);
+    NodeProto product = soleProducer(transpose.getInput(0), "MatMul", index);
     if (perm == null || perm.length != 3 || perm[1] != 0 || product == null) {
       return null;
     }
@@ -168,53 +139,37 @@ final class LowRankProducts {
   }
 
   /** The node of type {@code op} that computes {@code tensor}, when {@code tensor} has no other reader. */
-  private static NodeProto soleProducer(String tensor, String op, Map<String, NodeProto> producer,
-      Map<String, Integer> readers) {
-    NodeProto p = producer.get(tensor);
-    return p != null && p.getOpType().equals(op) && readers.getOrDefault(tensor, 0) == 1 ? p : null;
+  private static NodeProto soleProducer(String tensor, String op, GraphIndex index) {
+    NodeProto p = index.producer().get(tensor);
+    return p != null && p.getOpType().equals(op) && index.readersOf(tensor) == 1 ? p : null;
   }
 
   /**
-   * The shape [K, C] of a constant matrix: an initializer, a 2-D transpose of one, a row slice of
-   * either (constant starts and ends on axis 0, as {@link PaddedSumProducts} cuts them), or a tensor
-   * of recorded 2-D shape.
+   * The shape [K, C] of a constant matrix: a tensor of recorded 2-D shape, what {@link
+   * PaddedSumProducts#matrixShape} reads (an initializer or a 2-D transpose of one), or a row slice
+   * of those (constant starts and ends on axis 0, as {@link PaddedSumProducts} cuts them).
    */
-  private static long[] constantMatrixShape(String name, Map<String, NodeProto> producer,
-      Map<String, TensorProto> inits, Function<String, long[]> shapes) {
+  private static long[] constantMatrixShape(String name, GraphIndex index, Function<String, long[]> shapes) {
     long[] known = shapes.apply(name);
     if (known != null) {
       return known.length == 2 ? known : null;
     }
-    TensorProto t = inits.get(name);
-    if (t != null) {
-      return t.getDimsCount() == 2 ? new long[] {t.getDims(0), t.getDims(1)} : null;
+    long[] whole = PaddedSumProducts.matrixShape(name, index.producer(), index.initializers());
+    NodeProto n = index.producer().get(name);
+    if (whole != null || n == null || !n.getOpType().equals("Slice") || n.getInputCount() != 4) {
+      return whole;
     }
-    NodeProto n = producer.get(name);
-    if (n == null) {
+    Map<String, TensorProto> inits = index.initializers();
+    long[] sliced = constantMatrixShape(n.getInput(0), index, shapes);
+    long[] starts = int64s(n.getInput(1), inits);
+    long[] ends = int64s(n.getInput(2), inits);
+    long[] axes = int64s(n.getInput(3), inits);
+    if (sliced == null || starts == null || ends == null || axes == null || starts.length != 1
+        || ends.length != 1 || axes.length != 1 || axes[0] != 0 || starts[0] < 0
+        || ends[0] > sliced[0] || ends[0] <= starts[0]) {
       return null;
     }
-    if (n.getOpType().equals("Transpose") && inits.containsKey(n.getInput(0))) {
-      TensorProto m = inits.get(n.getInput(0));
-      long[] perm = NodeAttributes.getInts(n, "perm");
-      boolean swap = perm == null || perm.length == 0 || (perm.length == 2 && perm[0] == 1);
-      if (m.getDimsCount() != 2) {
-        return null;
-      }
-      return swap ? new long[] {m.getDims(1), m.getDims(0)} : new long[] {m.getDims(0), m.getDims(1)};
-    }
-    if (n.getOpType().equals("Slice") && n.getInputCount() == 4) {
-      long[] whole = constantMatrixShape(n.getInput(0), producer, inits, shapes);
-      long[] starts = int64s(n.getInput(1), inits);
-      long[] ends = int64s(n.getInput(2), inits);
-      long[] axes = int64s(n.getInput(3), inits);
-      if (whole == null || starts == null || ends == null || axes == null || starts.length != 1
-          || ends.length != 1 || axes.length != 1 || axes[0] != 0 || starts[0] < 0
-          || ends[0] > whole[0] || ends[0] <= starts[0]) {
-        return null;
-      }
-      return new long[] {ends[0] - starts[0], whole[1]};
-    }
-    return null;
+    return new long[] {ends[0] - starts[0], sliced[1]};
   }
 
   private static long[] int64s(String name, Map<String, TensorProto> inits) {

@@ -11,7 +11,6 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 
 /**
  * Rewrites {@code MatMul(Sum(Pad(x_1), …, Pad(x_n)), B)}, with B a constant matrix, as {@code
@@ -31,23 +30,9 @@ final class PaddedSumProducts {
   /** The model with every such product rewritten (unchanged when there is none). */
   static ModelProto rewrite(ModelProto model) {
     GraphProto graph = model.getGraph();
-    Map<String, TensorProto> initializers = new HashMap<>();
-    for (TensorProto t : graph.getInitializerList()) {
-      initializers.put(t.getName(), t);
-    }
-    Map<String, NodeProto> producer = new HashMap<>();
-    Map<String, Integer> readers = new HashMap<>();
-    for (NodeProto n : graph.getNodeList()) {
-      for (String o : n.getOutputList()) {
-        producer.put(o, n);
-      }
-      for (String i : n.getInputList()) {
-        readers.merge(i, 1, Integer::sum);
-      }
-    }
-    for (ValueInfoProto o : graph.getOutputList()) {
-      readers.merge(o.getName(), 1, Integer::sum);
-    }
+    GraphIndex index = GraphIndex.of(graph);
+    Map<String, TensorProto> initializers = index.initializers();
+    Map<String, NodeProto> producer = index.producer();
     OnnxGraphBuilder names = new OnnxGraphBuilder("names").reserveNames(HeadGradient.allNames(graph));
     Set<NodeProto> removed = new HashSet<>();
     Map<NodeProto, List<NodeProto>> replaced = new HashMap<>();
@@ -58,7 +43,7 @@ final class PaddedSumProducts {
       }
       long[] bShape = matrixShape(n.getInput(1), producer, initializers);
       NodeProto sum = producer.get(n.getInput(0));
-      if (bShape == null || sum == null || !sum.getOpType().equals("Sum") || readers.get(n.getInput(0)) != 1) {
+      if (bShape == null || sum == null || !sum.getOpType().equals("Sum") || index.readersOf(n.getInput(0)) != 1) {
         continue;
       }
       List<Term> terms = new ArrayList<>();
@@ -66,7 +51,7 @@ final class PaddedSumProducts {
       for (String t : sum.getInputList()) {
         NodeProto pad = producer.get(t);
         long[] pads = pad == null ? null : zeroPads(pad, initializers);
-        if (pads != null && readers.get(t) == 1 && !removed.contains(pad)) {
+        if (pads != null && index.readersOf(t) == 1 && !removed.contains(pad)) {
           terms.add(new Term(pad.getInput(0), pads, pad));
           anyPad = true;
         } else {
@@ -130,26 +115,14 @@ final class PaddedSumProducts {
         }
       }
     }
-    if (replaced.isEmpty()) {
-      return model;
-    }
-    GraphProto.Builder g = graph.toBuilder().clearNode();
-    for (NodeProto n : graph.getNodeList()) {
-      if (replaced.containsKey(n)) {
-        g.addAllNode(replaced.get(n));
-      } else if (!removed.contains(n)) {
-        g.addNode(n);
-      }
-    }
-    g.addAllInitializer(added);
-    return model.toBuilder().setGraph(g).build();
+    return GraphIndex.rebuilt(model, replaced, removed, added);
   }
 
   /** One summand: {@code x} padded by {@code pads} (null: not padded, {@code x} is the summand). */
   private record Term(String x, long[] pads, NodeProto pad) {}
 
   /** The shape [K, N] of a constant matrix: an initializer, or a 2-D transpose of one. */
-  private static long[] matrixShape(String b, Map<String, NodeProto> producer, Map<String, TensorProto> inits) {
+  static long[] matrixShape(String b, Map<String, NodeProto> producer, Map<String, TensorProto> inits) {
     TensorProto t = inits.get(b);
     if (t != null) {
       return t.getDimsCount() == 2 ? new long[] {t.getDims(0), t.getDims(1)} : null;
