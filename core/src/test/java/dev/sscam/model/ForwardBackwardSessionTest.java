@@ -86,7 +86,7 @@ class ForwardBackwardSessionTest {
       // two scenes of the trained ViT's fixtures (different top-1 classes), then two random images
       float[] x = images(m, 4);
       for (int i = 0; i < 2; i++) {
-        float[] scene = Npy.read(TrainedVitTest.resource(i + ".input.npy")).data();
+        float[] scene = Npy.read(TrainedModelFixtures.resource("vit_t16s", i + ".input.npy")).data();
         System.arraycopy(scene, 0, x, i * m.imageSize(), scene.length);
       }
       float[][] z = ref.logits(x, 4);

@@ -1,24 +1,16 @@
 package dev.sscam.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sscam.cam.CamOptions;
 import dev.sscam.cam.CamMethod;
 import dev.sscam.cam.Explainer;
 import dev.sscam.cam.Methods;
 import dev.sscam.cam.SaliencyMap;
 import dev.sscam.io.Npy;
-import dev.sscam.testing.Pearson;
-import dev.sscam.testing.FirstScenesTop1;
-import dev.sscam.testing.SharedData;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,20 +20,8 @@ import org.junit.jupiter.api.Test;
  * {@code src/test/resources/vit_t16s}) and against its model card.
  */
 class TrainedVitTest {
-  static final Path MODEL = Path.of("../models/vit_t16s.onnx");
+  static final Path MODEL = TrainedModelFixtures.model("vit_t16s");
   static final String LAYER = "encoder.layers.encoder_layer_5.ln_1";
-
-  static Path resource(String name) {
-    try {
-      return Path.of(TrainedVitTest.class.getResource("/vit_t16s/" + name).toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static JsonNode expected() throws IOException {
-    return new ObjectMapper().readTree(resource("expected.json").toFile());
-  }
 
   @Test
   void theDefaultLayerIsTheLastBlocksFirstNormReadAsClassTokenAndGrid() {
@@ -56,18 +36,7 @@ class TrainedVitTest {
 
   @Test
   void logitsEqualPyTorchs() throws IOException {
-    try (OnnxClassifier m = OnnxClassifier.open(MODEL, 8, 0)) {
-      int i = 0;
-      for (JsonNode run : expected().get("runs")) {
-        float[] z = m.logits(Npy.read(resource(i++ + ".input.npy")).data(), 1)[0];
-        JsonNode want = run.get("logits");
-        assertThat(z).hasSize(want.size());
-        for (int c = 0; c < z.length; c++) {
-          assertThat((double) z[c]).as("%s logit %d", run.get("image").asText(), c)
-              .isCloseTo(want.get(c).asDouble(), within(1e-4 + 1e-4 * Math.abs(want.get(c).asDouble())));
-        }
-      }
-    }
+    TrainedModelFixtures.assertLogitsEqualPyTorchs("vit_t16s");
   }
 
   /**
@@ -77,45 +46,12 @@ class TrainedVitTest {
    */
   @Test
   void gradCamAndGradCamPlusPlusEqualAutograd() throws IOException {
-    try (OnnxClassifier m = OnnxClassifier.open(MODEL, 8, 0)) {
-      TargetLayer layer = m.layers().defaultLayer();
-      int size = layer.height() * layer.width();
-      int i = 0;
-      for (JsonNode run : expected().get("runs")) {
-        String image = i + ".input.npy";
-        float[] x = Npy.read(resource(image)).data();
-        float[] a = m.activations(x, 1, layer).values();
-        for (String method : new String[] {"grad-cam", "grad-cam++"}) {
-          float[] ref = Npy.read(resource(i + "." + method + ".npy")).data();
-          SaliencyMap s = new Explainer(m).explain(x, Methods.byId(method), CamOptions.builder().build());
-          assertThat(s.classIndex()).isEqualTo(run.get("class").asInt());
-          float[] sum = new float[size];
-          for (int k = 0; k < layer.channels(); k++) {
-            for (int p = 0; p < size; p++) {
-              sum[p] += s.weights()[k] * a[k * size + p];
-            }
-          }
-          assertThat(sum).hasSameSizeAs(ref);
-          double largest = 0;
-          double diff = 0;
-          for (int p = 0; p < size; p++) {
-            largest = Math.max(largest, Math.abs(ref[p]));
-            diff = Math.max(diff, Math.abs(sum[p] - ref[p]));
-          }
-          double r = Pearson.r(sum, ref);
-          System.out.printf(Locale.ROOT, "vit_t16s %s %s: Pearson r %.6f, max |diff| %.2e of max |L| %.3f%n",
-              run.get("image").asText(), method, r, diff, largest);
-          assertThat(r).isGreaterThanOrEqualTo(0.9999);
-          assertThat(diff).isLessThan(1e-3 * largest);
-        }
-        i++;
-      }
-    }
+    TrainedModelFixtures.assertGradCamsEqualAutograd("vit_t16s");
   }
 
   @Test
   void everyMethodGivesAMapAtTheTokenLayer() throws IOException {
-    float[] x = Npy.read(resource("0.input.npy")).data();
+    float[] x = Npy.read(TrainedModelFixtures.resource("vit_t16s", "0.input.npy")).data();
     try (OnnxClassifier m = OnnxClassifier.open(MODEL, 16, 0)) {
       // all: every method but CAM, which needs global pooling then a linear layer after the layer
       for (CamMethod method : Methods.parse(List.of("all"))) {
@@ -128,11 +64,6 @@ class TrainedVitTest {
 
   @Test
   void accuracyOnTheFirst200ScenesMatchesTheModelCard() throws Exception {
-    Path val = SharedData.require("benchmark/fashion-scenes/val");
-    JsonNode card = new ObjectMapper().readTree(Path.of("../models/vit_t16s.json").toFile());
-    try (OnnxClassifier m = OnnxClassifier.open(MODEL, 32, 0)) {
-      double accuracy = FirstScenesTop1.of(m, val, 200);
-      assertThat(accuracy).isCloseTo(card.get("val_top1_first_200").asDouble(), within(0.01));
-    }
+    TrainedModelFixtures.assertFirst200Top1MatchesTheCard("vit_t16s");
   }
 }
