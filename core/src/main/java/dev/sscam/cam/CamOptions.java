@@ -97,8 +97,9 @@ public record CamOptions(
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("preset", preset.id());
     m.putAll(reading.asMap());
-    if (!overrides().isEmpty()) {
-      m.put("overrides", String.join(",", overrides()));
+    java.util.List<String> overrides = overrides();
+    if (!overrides.isEmpty()) {
+      m.put("overrides", String.join(",", overrides));
     }
     m.put("samples", samples);
     m.put("sigma", sigma);

@@ -11,8 +11,11 @@ final class ReadingOption {
 
   /** The value's spelling ({@code RANGE_SQUARED} → {@code range-squared}). */
   static String name(Enum<?> value) {
-    return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return NAMES.computeIfAbsent(value, v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-'));
   }
+
+  // Spelled once per value: every map's provenance spells the whole reading, twice over.
+  private static final java.util.Map<Enum<?>, String> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Parses a spelling of one of {@code type}'s values, or fails naming the option and its values. */
   static <E extends Enum<E>> E parse(Class<E> type, String option, String s) {

@@ -26,6 +26,13 @@ public final class LayerCatalog {
   private final LayerReadingGuess guess;
   private final List<int[]> grids;
   private final DefaultTargetLayer rule;
+  /**
+   * Layers resolved so far, by spec ({@link #DEFAULT} for the default): every map resolves its layer,
+   * and the rule's walk over the graph cost 2% of a ViT Grad-CAM's pass. Failures are not kept.
+   */
+  private final Map<String, TargetLayer> resolved = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final String DEFAULT = "\0default";
 
   private LayerCatalog(List<TargetLayer> layers, List<TargetLayer> unread, String cardTarget, LayerReadingGuess guess,
       List<int[]> grids, DefaultTargetLayer rule) {
@@ -152,10 +159,13 @@ public final class LayerCatalog {
    * 1×1 positions before the classifier's pooling (CNNs, ConvNeXt, Swin).
    */
   public TargetLayer defaultLayer() {
-    if (cardTarget != null && !cardTarget.isBlank()) {
-      return resolve(LayerChoice.parse(cardTarget), true);
+    TargetLayer known = resolved.get(DEFAULT);
+    if (known != null) {
+      return known;
     }
-    return ruleLayer();
+    TargetLayer l = cardTarget != null && !cardTarget.isBlank() ? resolve(LayerChoice.parse(cardTarget), true) : ruleLayer();
+    resolved.put(DEFAULT, l);
+    return l;
   }
 
   /** Why the default is what it is, in words: the card, or which rule applied. */
@@ -182,7 +192,15 @@ public final class LayerCatalog {
    * candidates.
    */
   public TargetLayer resolve(String spec) {
-    return resolve(LayerChoice.parse(spec), false);
+    TargetLayer known = spec == null ? null : resolved.get(spec);
+    if (known != null) {
+      return known;
+    }
+    TargetLayer l = resolve(LayerChoice.parse(spec), false);
+    if (spec != null) {
+      resolved.put(spec, l);
+    }
+    return l;
   }
 
   private TargetLayer resolve(LayerChoice choice, boolean fromCard) {

@@ -139,6 +139,13 @@ class ModelLoadingTest {
       assertThat(layer4.height()).isEqualTo(7);
       assertThatThrownBy(() -> m.layer("layer5")).isInstanceOf(SscamException.class)
           .hasMessageContaining("unknown layer 'layer5'").hasMessageContaining("layer4");
+      // Resolved layers are kept (every map asks): asked again, each name gives the same answer,
+      // and an unknown name fails every time rather than being remembered as something.
+      assertThat(m.layer("layer4.1")).isEqualTo(layer4);
+      assertThat(m.layer(null)).isEqualTo(layer4);
+      assertThat(m.layer("/layer4/layer4.1/Add_output_0").name()).isEqualTo("layer4.1:Add");
+      assertThatThrownBy(() -> m.layer("layer5")).isInstanceOf(SscamException.class)
+          .hasMessageContaining("unknown layer 'layer5'");
     }
   }
 
