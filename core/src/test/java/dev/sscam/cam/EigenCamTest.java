@@ -255,4 +255,29 @@ class EigenCamTest {
       assertThat(got[1]).as("%d x %d", shape[0], shape[1]).containsExactly(got[0]);
     }
   }
+
+  @Test
+  void theGramMatrixPartsHoldEqualWork() {
+    // Row i of the upper triangle holds n − i entries; each part's share is within one row of 1/parts.
+    for (int n : new int[] {5, 96, 169, 512}) {
+      for (int parts : new int[] {1, 2, 3, 8}) {
+        int[] cuts = PrincipalProjection.equalWorkCuts(n, parts);
+        assertThat(cuts).hasSize(parts + 1);
+        assertThat(cuts[0]).isZero();
+        assertThat(cuts[parts]).isEqualTo(n);
+        long total = (long) n * (n + 1) / 2;
+        for (int t = 0; t < parts; t++) {
+          assertThat(cuts[t + 1]).as("n %d, part %d of %d", n, t, parts).isGreaterThanOrEqualTo(cuts[t]);
+          long work = 0;
+          for (int i = cuts[t]; i < cuts[t + 1]; i++) {
+            work += n - i;
+          }
+          assertThat((double) work).as("n %d, part %d of %d", n, t, parts)
+              .isCloseTo((double) total / parts, within((double) n));
+        }
+      }
+    }
+    // On 96 rows in two parts the cut is near n(1 − 1/√2) = 28, not at the middle.
+    assertThat(PrincipalProjection.equalWorkCuts(96, 2)[1]).isBetween(27, 29);
+  }
 }
