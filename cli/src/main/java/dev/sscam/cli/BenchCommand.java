@@ -55,9 +55,15 @@ final class BenchCommand implements Callable<Integer> {
   /** Wall time a quick method's maps run for at least, and the most maps that takes. */
   static final double MIN_SECONDS = 3.0;
   static final int MAX_QUICK_MAPS = 300;
-  /** Untimed maps before a method's timed ones: at most this many, for at most half a second. */
-  static final int WARM_MAPS = 50;
-  static final long WARM_NANOS = 500_000_000L;
+  /**
+   * Untimed maps before a method's timed ones: at most this many, for at most two seconds. The JIT
+   * has by then compiled the method's own code and recompiled the shared map code it deoptimised
+   * (compiled for the warm-up's Grad-CAM): with 50 maps or half a second, Eigen-Grad-CAM timed first
+   * on the ViT still ran in recompiling code for 2 s of its maps, 1.094–1.106 against 1.083–1.087
+   * timed after another method.
+   */
+  static final int WARM_MAPS = 300;
+  static final long WARM_NANOS = 2_000_000_000L;
 
   @Option(names = "--memory-maps", defaultValue = "20",
       description = "Score-CAM maps run back to back to check resident memory stays flat (default: ${DEFAULT-VALUE}; 0 skips).")
@@ -94,7 +100,8 @@ final class BenchCommand implements Callable<Integer> {
         List<Double> plainTimes = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         long passes = 0;
-        // Untimed maps first: the JIT compiles the method's own code before its maps count.
+        // Untimed maps first: the JIT compiles the method's own code before its maps count
+        // (and recompiles the shared code it specialised for the previous method).
         long warm = System.nanoTime();
         for (int w = 0; w < WARM_MAPS && System.nanoTime() - warm < WARM_NANOS; w++) {
           explainer.explain(x, method, options);
