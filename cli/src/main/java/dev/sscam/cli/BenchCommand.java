@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Time each method's map against the same number of plain forward passes.",
-        "Prints the ratio (map time / time of as many plain passes, paired map by map in one run, the median over the maps), what one pass costs plain, with the layer's activations and with the head's gradient, and resident memory across repeated maps."})
+        "Prints the ratio (map time / time of as many plain passes, paired map by map in one run, the median over the maps), what one pass costs plain, with the layer's activations and with the head's gradient, and resident memory across repeated maps.",
+        "Each method first runs untimed maps (up to 300, or 2 s) while the JIT compiles its code, as a run over many images would have it."})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-m", "--model"}, paramLabel = "MODEL.onnx", description = "Model (default: the bundled SqueezeNet1.0).")
   Path model;
