@@ -27,12 +27,13 @@ public final class LayerCatalog {
   private final List<int[]> grids;
   private final DefaultTargetLayer rule;
   /**
-   * Layers resolved so far, by spec ({@link #DEFAULT} for the default): every map resolves its layer,
-   * and the rule's walk over the graph cost 2% of a ViT Grad-CAM's pass. Failures are not kept.
+   * Layers resolved so far, by spec, and the default: every map resolves its layer, and the rule's
+   * walk over the graph cost about 0.5% of a ViT Grad-CAM's pass (30 µs of 5.7 ms). Failures are
+   * not kept.
    */
   private final Map<String, TargetLayer> resolved = new java.util.concurrent.ConcurrentHashMap<>();
 
-  private static final String DEFAULT = "\0default";
+  private volatile TargetLayer defaultLayer;
 
   private LayerCatalog(List<TargetLayer> layers, List<TargetLayer> unread, String cardTarget, LayerReadingGuess guess,
       List<int[]> grids, DefaultTargetLayer rule) {
@@ -159,12 +160,12 @@ public final class LayerCatalog {
    * 1×1 positions before the classifier's pooling (CNNs, ConvNeXt, Swin).
    */
   public TargetLayer defaultLayer() {
-    TargetLayer known = resolved.get(DEFAULT);
+    TargetLayer known = defaultLayer;
     if (known != null) {
       return known;
     }
     TargetLayer l = cardTarget != null && !cardTarget.isBlank() ? resolve(LayerChoice.parse(cardTarget), true) : ruleLayer();
-    resolved.put(DEFAULT, l);
+    defaultLayer = l;
     return l;
   }
 
