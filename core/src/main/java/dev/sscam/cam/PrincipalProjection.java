@@ -35,15 +35,32 @@ public final class PrincipalProjection {
    */
   public static PositionMap of(float[] m, int channels, int size) {
     double[] mean = channelMeans(m, channels, size);
-    // Row by row: strided reads of M, each row of X written once in order.
-    double[][] x = new double[size][channels];
-    for (int p = 0; p < size; p++) {
-      double[] row = x[p];
-      for (int k = 0; k < channels; k++) {
-        row[k] = m[k * size + p] - mean[k];
+    double[] v;
+    if (channels <= size) {
+      // XᵀX over the rows of X, one per position. Row by row: strided reads of M, each row of X
+      // written once in order.
+      double[][] x = new double[size][channels];
+      for (int p = 0; p < size; p++) {
+        double[] row = x[p];
+        for (int k = 0; k < channels; k++) {
+          row[k] = m[k * size + p] - mean[k];
+        }
       }
+      v = topEigenvector(gram(x));
+    } else {
+      // XXᵀ over the columns of X, one per channel: M's own rows, centred, read in order. (Building
+      // X and then transposing it made two strided copies: 86,528 numbers each on SqueezeNet1.0.)
+      double[][] columns = new double[channels][size];
+      for (int k = 0; k < channels; k++) {
+        double[] col = columns[k];
+        double mk = mean[k];
+        int off = k * size;
+        for (int p = 0; p < size; p++) {
+          col[p] = m[off + p] - mk;
+        }
+      }
+      v = directionFromColumns(columns, topEigenvector(gram(columns)));
     }
-    double[] v = channels <= size ? topEigenvector(gram(x, true)) : directionFromRows(x, topEigenvector(gram(x, false)));
     // p = Σ_k v_k (M_k − mean M_k), channel by channel: axpys over positions the JIT vectorises,
     // where a dot product per position is one long chain of additions (same terms, same order).
     // The sign rule's channel sum s = Σ_k M_k rides along: one read of M for both.
@@ -129,8 +146,8 @@ public final class PrincipalProjection {
   }
 
   /**
-   * {@code XᵀX} (columns) or {@code XXᵀ} (rows), as a sum of outer products {@code Σ_r x_r x_rᵀ} of
-   * the rows of {@code X} (or of {@code Xᵀ}): its inner loop is an axpy the JIT vectorises, where
+   * {@code Σ_r x_r x_rᵀ} over the given vectors: {@code XᵀX} from the rows of {@code X}, or {@code
+   * XXᵀ} from its columns (the rows of {@code Xᵀ}). A sum of outer products: its inner loop is an axpy the JIT vectorises, where
    * a loop of dot products is one chain of additions (3.5× slower on 512 × 169).
    *
    * <p>The upper triangle is computed in bands of {@value #BAND} rows of G, in parts of equal work run
@@ -139,8 +156,7 @@ public final class PrincipalProjection {
    * every four rows of X streamed G through the cache a hundred times. Each entry still sums its
    * terms in the order of the rows, so G is the same, bit for bit, on any number of threads.
    */
-  private static double[][] gram(double[][] x, boolean columns) {
-    double[][] rows = columns ? x : transposed(x);
+  private static double[][] gram(double[][] rows) {
     int n = rows[0].length;
     double[][] g = new double[n][n];
     // Small matrices are not worth a second thread's wake-up.
@@ -227,16 +243,6 @@ public final class PrincipalProjection {
     }
   }
 
-  private static double[][] transposed(double[][] x) {
-    double[][] t = new double[x[0].length][x.length];
-    for (int r = 0; r < x.length; r++) {
-      for (int c = 0; c < x[r].length; c++) {
-        t[c][r] = x[r][c];
-      }
-    }
-    return t;
-  }
-
   /** The unit eigenvector of the largest eigenvalue of a symmetric matrix (any sign). */
   private static double[] topEigenvector(double[][] symmetric) {
     double[] v = PowerIteration.topEigenvector(symmetric);
@@ -257,14 +263,30 @@ public final class PrincipalProjection {
   }
 
 
-  /** {@code v = Xᵀu / ‖Xᵀu‖} from the first left singular vector {@code u} (zero when X is 0). */
-  private static double[] directionFromRows(double[][] x, double[] u) {
-    int channels = x[0].length;
-    double[] v = new double[channels];
-    for (int p = 0; p < x.length; p++) {
-      for (int k = 0; k < channels; k++) {
-        v[k] += x[p][k] * u[p];
+  /**
+   * {@code v = Xᵀu / ‖Xᵀu‖} from the first left singular vector {@code u} and X's columns (zero when
+   * X is 0): {@code v_k = x_k · u}, each dot product in four running sums (one sum is a chain of
+   * additions, each waiting for the last).
+   */
+  private static double[] directionFromColumns(double[][] columns, double[] u) {
+    double[] v = new double[columns.length];
+    for (int k = 0; k < columns.length; k++) {
+      double[] col = columns[k];
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      int p = 0;
+      for (; p + 3 < col.length; p += 4) {
+        s0 += col[p] * u[p];
+        s1 += col[p + 1] * u[p + 1];
+        s2 += col[p + 2] * u[p + 2];
+        s3 += col[p + 3] * u[p + 3];
       }
+      for (; p < col.length; p++) {
+        s0 += col[p] * u[p];
+      }
+      v[k] = (s0 + s1) + (s2 + s3);
     }
     PowerIteration.normalize(v);
     return v;
