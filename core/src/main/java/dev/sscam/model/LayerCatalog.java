@@ -193,15 +193,9 @@ public final class LayerCatalog {
    * candidates.
    */
   public TargetLayer resolve(String spec) {
-    TargetLayer known = spec == null ? null : resolved.get(spec);
-    if (known != null) {
-      return known;
-    }
-    TargetLayer l = resolve(LayerChoice.parse(spec), false);
-    if (spec != null) {
-      resolved.put(spec, l);
-    }
-    return l;
+    // The mapping function never touches the map (a default it needs comes from defaultLayer()),
+    // and a failure leaves nothing behind.
+    return spec == null ? defaultLayer() : resolved.computeIfAbsent(spec, s -> resolve(LayerChoice.parse(s), false));
   }
 
   private TargetLayer resolve(LayerChoice choice, boolean fromCard) {
